@@ -1,0 +1,67 @@
+// What every subcommand shares: the global options, the exit codes of SPEC §5,
+// and the one way a command fails. Each command lives in its own cmd_*.cpp with
+// an options struct, a setup_*(CLI::App&, Context&) that registers it, and a
+// run_*() that does the work.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "util/result.h"
+
+namespace refreshctl {
+class Store;
+}
+
+namespace refreshctl::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitRefreshFailed = 1,  // a refresh failed, timed out, errored or is unknown
+  kExitUsage = 2,          // usage or configuration error
+  kExitDatabase = 3,       // the database could not be reached or written
+};
+
+struct GlobalOptions {
+  std::string db;  // --db; empty: REFRESHCTL_DB, then the default path
+  bool json = false;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+// A command's failure: main prints "refreshctl: error: <message>" once and
+// exits with `code`.
+class Failure : public std::runtime_error {
+ public:
+  Failure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+struct Context {
+  GlobalOptions global;
+  int exit_code = kExitOk;  // set by the command that ran
+};
+
+// Returns the value, or throws Failure(code, error).
+template <class T>
+T unwrap(Result<T> result, int code) {
+  if (!result.ok()) throw Failure(code, result.error());
+  return std::move(result).value();
+}
+inline void unwrap(Result<void> result, int code) {
+  if (!result.ok()) throw Failure(code, result.error());
+}
+
+// Opens the store named by --db / REFRESHCTL_DB / the default path; a failure
+// is exit 3.
+std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global);
+
+// Registers every subcommand on `app`.
+void setup_commands(CLI::App& app, Context& ctx);
+
+}  // namespace refreshctl::cli

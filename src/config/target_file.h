@@ -1,0 +1,36 @@
+// Reading and writing targets as TOML (SPEC §4).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/target.h"
+#include "util/result.h"
+
+namespace refreshctl {
+
+struct LoadedTarget {
+  Target target;
+  std::string source;  // "targets.toml:12", where its [[target]] starts
+};
+
+// Parses and validates every [[target]] of a TOML document. Errors read
+// "FILE:LINE: FIELD: what is wrong" and stop at the first problem.
+Result<std::vector<LoadedTarget>> parse_target_file(const std::string& text,
+                                                    const std::string& file_name);
+
+// Reads FILE and parses it as above.
+Result<std::vector<LoadedTarget>> load_target_file(const std::string& path);
+
+// Loads every file; fails on the first invalid one and on a name defined
+// twice (across files too).
+Result<std::vector<LoadedTarget>> load_target_files(const std::vector<std::string>& paths);
+
+// Checks a target built elsewhere (from flags): the same rules as the file.
+Result<void> validate_target(const Target& target);
+
+// The target as a [[target]] TOML document that parse_target_file accepts and
+// that round-trips to an equal Target.
+std::string to_toml(const Target& target);
+
+}  // namespace refreshctl

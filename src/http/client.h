@@ -1,0 +1,79 @@
+// The HTTP seam: the run engine submits requests and gets callbacks; it knows
+// nothing of libcurl. The libcurl implementation (curl_client.cpp) runs every
+// transfer on one multi handle in the caller's thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace refreshctl::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+  std::string body;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds total_timeout{60'000};
+  size_t max_body_bytes = 1 << 20;  // a larger response body fails the request
+  int max_redirects = 5;
+  bool insecure = false;  // skip TLS verification; only when the target says so
+  std::string ca_bundle;  // empty: the system's CA store
+};
+
+// How a transfer ended before or instead of an HTTP status.
+enum class Failure {
+  kNone,       // an HTTP response arrived (any status)
+  kConnect,    // DNS or TCP connect failed: the request certainly did not reach the server
+  kTimeout,    // connect or total timeout
+  kTooLarge,   // body over max_body_bytes
+  kBadScheme,  // not http/https, also after a redirect
+  kTooManyRedirects,
+  kTls,        // certificate or handshake failure
+  kTransport,  // reset, closed, protocol error: the request may have reached the server
+};
+
+struct Response {
+  Failure failure = Failure::kNone;
+  std::string error;  // human-readable cause when failure != kNone ("connection refused")
+  long status = 0;    // HTTP status when failure == kNone
+  Headers headers;    // of the final response; names lower-cased
+  std::string body;
+  std::string effective_url;
+
+  bool ok() const { return failure == Failure::kNone; }
+  // Returns the first header with this (lower-case) name, or nullptr.
+  const std::string* header(const std::string& lower_name) const;
+};
+
+using Callback = std::function<void(Response)>;
+
+class Client {
+ public:
+  virtual ~Client() = default;
+  // Queues `request`. `done` is called exactly once, from inside poll(), never
+  // from submit() itself.
+  virtual void submit(Request request, Callback done) = 0;
+  // Drives transfers, invoking callbacks of those that ended; waits at most
+  // `max_wait` for activity. Returns promptly once any callback ran.
+  virtual void poll(std::chrono::milliseconds max_wait) = 0;
+  // Requests submitted and not yet called back.
+  virtual size_t pending() const = 0;
+};
+
+struct ClientOptions {
+  size_t max_active_transfers = 256;  // more are queued, not started
+  size_t max_host_connections = 64;   // kept alive and reused per host
+  std::string user_agent = "refreshctl";
+};
+
+std::unique_ptr<Client> make_curl_client(const ClientOptions& options = {});
+
+}  // namespace refreshctl::http

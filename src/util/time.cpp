@@ -1,0 +1,71 @@
+#include "util/time.h"
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace refreshctl {
+
+TimePoint SystemClock::now() const {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::string format_rfc3339(TimePoint t) {
+  auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  auto ms = (t - secs).count();
+  std::string out = date::format("%Y-%m-%dT%H:%M:%S", secs);
+  if (ms != 0) out += fmt::format(".{:03}", ms);
+  return out + "Z";
+}
+
+Result<TimePoint> parse_rfc3339(std::string_view text) {
+  std::string s(text);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+  auto bad = [&] {
+    return make_error(fmt::format(
+        "\"{}\" is not a time (use RFC 3339, as 2026-11-23T02:30:00Z or 2026-11-23)", text));
+  };
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3) return bad();
+  using namespace std::chrono;
+  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                           date::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return bad();
+  TimePoint base = time_point_cast<milliseconds>(date::sys_days{ymd});
+  size_t i = static_cast<size_t>(consumed);
+  if (i == s.size()) return base;
+  if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return bad();
+  ++i;
+  int n = 0;
+  if (std::sscanf(s.c_str() + i, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3) return bad();
+  if (h > 23 || mi > 59 || sec > 60) return bad();
+  i += static_cast<size_t>(n);
+  milliseconds frac{0};
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    int digits = 0, value = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      if (digits < 3) value = value * 10 + (s[i] - '0'), ++digits;
+      ++i;
+    }
+    if (digits == 0) return bad();
+    while (digits < 3) value *= 10, ++digits;
+    frac = milliseconds(value);
+  }
+  minutes offset{0};
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int oh = 0, om = 0;
+    if (std::sscanf(s.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &n) != 2) return bad();
+    offset = hours(oh) + minutes(om);
+    if (s[i] == '-') offset = -offset;
+    i += 1 + static_cast<size_t>(n);
+  } else {
+    return bad();
+  }
+  if (i != s.size()) return bad();
+  return base + hours(h) + minutes(mi) + seconds(sec) + frac - offset;
+}
+
+}  // namespace refreshctl
