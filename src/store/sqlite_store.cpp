@@ -44,9 +44,10 @@ Result<int> current_version(sqlite::Database& db) {
   return static_cast<int>(stmt->column_int(0));
 }
 
-Result<void> migrate(sqlite::Database& db, std::optional<int> stop_at) {
+Result<void> migrate(sqlite::Database& db, int from, std::optional<int> stop_at) {
   for (const auto& m : migrations()) {
     if (stop_at && m.version > *stop_at) break;
+    if (m.version <= from) continue;  // no write transaction when there is nothing to do
     auto txn = sqlite::Transaction::begin(db);
     if (!txn.ok()) return std::move(txn).take_error();
     auto version = current_version(db);  // read inside the transaction: one migrator wins
@@ -84,7 +85,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
           "upgrade refreshctl",
           *version, latest));
     }
-    RCTL_TRY(migrate(*db, options.schema_version));
+    RCTL_TRY(migrate(*db, *version, options.schema_version));
     return make_sqlite_store(path, std::move(db).value());
   }();
   return std::move(opened).context(path);

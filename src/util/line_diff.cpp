@@ -35,10 +35,10 @@ std::string line_diff(const std::string& a,
     if (i < x.size() && j < y.size() && x[i] == y[j]) {
       out += " " + x[i++] + "\n";
       ++j;
-    } else if (j < y.size() && (i == x.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out += "+" + y[j++] + "\n";
-    } else {
+    } else if (i < x.size() && (j == y.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
       out += "-" + x[i++] + "\n";
+    } else {
+      out += "+" + y[j++] + "\n";
     }
   }
   return out;

@@ -28,7 +28,9 @@ std::optional<std::string> closest_match(std::string_view word,
   std::optional<std::string> best;
   size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
   for (const auto& candidate : candidates) {
-    size_t d = edit_distance(word, candidate);
+    // A truncated name ("max_refresh" for "max_refresh_time") is a likely typo too.
+    bool prefix = word.size() >= 4 && candidate.rfind(word, 0) == 0;
+    size_t d = prefix ? 1 : edit_distance(word, candidate);
     if (d < best_distance) {
       best_distance = d;
       best = candidate;

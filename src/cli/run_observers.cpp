@@ -1,0 +1,132 @@
+#include "cli/run_observers.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "util/duration.h"
+
+namespace refreshctl::cli {
+namespace {
+
+std::string describe(const RefreshRecord& r) {
+  std::string line = fmt::format("{} {} {}", r.target, r.version, to_string(r.state));
+  if (r.attempt > 0) line += fmt::format(" (attempt {})", r.attempt + 1);
+  if (!r.job_id.empty()) line += " job=" + r.job_id;
+  if (r.state == RefreshState::kPolling && r.polls > 0) line += fmt::format(" polls={}", r.polls);
+  if (is_terminal(r.state) && r.finished_at) {
+    line += " after " + format_duration(Millis((*r.finished_at - r.started_at).count()));
+    if (r.polls > 0) line += fmt::format(", {} polls", r.polls);
+  }
+  if (!r.error.empty()) line += ": " + r.error;
+  return line;
+}
+
+class LogObserver : public engine::RunObserver {
+ public:
+  explicit LogObserver(const ObserverOptions& o) : opt_(o) {}
+
+  void on_state(const RefreshRecord& r) override {
+    if (opt_.quiet && !is_failure(r.state)) return;
+    TimePoint now = SystemClock().now();
+    if (opt_.json) {
+      nlohmann::json line{{"time", format_rfc3339(now)},
+                          {"event", "state"},
+                          {"target", r.target},
+                          {"revision", r.revision},
+                          {"version", r.version},
+                          {"slot", format_rfc3339(r.slot)},
+                          {"attempt", r.attempt},
+                          {"state", to_string(r.state)},
+                          {"refresh_id", r.id},
+                          {"run_id", r.run_id},
+                          {"polls", r.polls}};
+      if (!r.job_id.empty()) line["job_id"] = r.job_id;
+      if (r.http_status) line["http_status"] = r.http_status;
+      if (!r.error.empty()) line["error"] = r.error;
+      fmt::print("{}\n", line.dump());
+    } else {
+      fmt::print("{} {} slot={} rev={}\n", format_rfc3339(now), describe(r), format_rfc3339(r.slot),
+                 r.revision);
+    }
+    std::fflush(stdout);
+  }
+
+  void on_note(const std::string& text) override {
+    TimePoint now = SystemClock().now();
+    if (opt_.json) {
+      fmt::print("{}\n",
+                 nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}
+                     .dump());
+    } else {
+      fmt::print("{} {}\n", format_rfc3339(now), text);
+    }
+    std::fflush(stdout);
+  }
+
+ private:
+  ObserverOptions opt_;
+};
+
+// Redraws the refreshes in flight in place; terminal states scroll above.
+class TerminalObserver : public engine::RunObserver {
+ public:
+  void on_state(const RefreshRecord& r) override {
+    if (!is_terminal(r.state)) return;
+    clear();
+    fmt::print("{}\n", describe(r));
+  }
+  void on_note(const std::string& text) override {
+    clear();
+    fmt::print("{}\n", text);
+  }
+  void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
+    clear();
+    constexpr size_t kShown = 15;
+    for (size_t i = 0; i < in_flight.size() && i < kShown; ++i) {
+      const RefreshRecord& r = *in_flight[i];
+      auto since = r.triggered_at.value_or(r.started_at);
+      fmt::print("  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version, to_string(r.state),
+                 format_duration(std::chrono::duration_cast<std::chrono::seconds>(now - since)),
+                 r.polls);
+      ++lines_;
+    }
+    if (in_flight.size() > kShown) {
+      fmt::print("  … and {} more in flight\n", in_flight.size() - kShown);
+      ++lines_;
+    }
+    std::fflush(stdout);
+  }
+
+ private:
+  void clear() {
+    for (; lines_ > 0; --lines_) fmt::print("\x1b[1A\x1b[2K");
+  }
+  int lines_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::RunObserver> make_run_observer(const ObserverOptions& options) {
+  if (options.terminal && !options.json && !options.quiet) {
+    return std::make_unique<TerminalObserver>();
+  }
+  return std::make_unique<LogObserver>(options);
+}
+
+std::string summary_line(const engine::RunSummary& s) {
+  std::string parts;
+  for (const auto& [state, count] : s.by_state) {
+    if (count == 0) continue;
+    parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, to_string(state));
+  }
+  std::string line =
+      fmt::format("run {}: {} refresh{}", s.run_id, s.total(), s.total() == 1 ? "" : "es");
+  if (!parts.empty()) line += ": " + parts;
+  if (s.resumed > 0) line += fmt::format(" ({} resumed from an earlier run)", s.resumed);
+  if (s.stopped) line += "; stopped early, open refreshes are left for the next run";
+  return line;
+}
+
+}  // namespace refreshctl::cli

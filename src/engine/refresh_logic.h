@@ -1,0 +1,70 @@
+// The pure part of one refresh: building its requests from the target's
+// templates and reading the service's answers. No I/O, no clock, no store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/target.h"
+#include "config/template.h"
+#include "http/client.h"
+#include "store/refresh.h"
+
+namespace refreshctl::engine {
+
+// A request ready to send, and the secret values that went into it (to be
+// redacted from anything recorded or printed).
+struct BuiltRequest {
+  http::Request request;
+  std::vector<std::string> secrets;
+};
+
+// The {{...}} values of a refresh.
+TemplateVars template_vars(const Target& target, const RefreshRecord& record);
+
+// A stable key of (target, version, slot, attempt), for services that
+// deduplicate triggers.
+std::string idempotency_key(const RefreshRecord& record);
+
+Result<BuiltRequest> build_trigger(const Target& target,
+                                   const RefreshRecord& record,
+                                   const ReferenceResolver& resolver);
+Result<BuiltRequest> build_poll(const Target& target,
+                                const RefreshRecord& record,
+                                const ReferenceResolver& resolver);
+
+struct TriggerOutcome {
+  enum Kind {
+    kAccepted,   // polling starts; job_id is set when the target reads one
+    kNotSent,    // connect failed: safe to try again
+    kMaybeSent,  // timeout or broken connection: the service may have it
+    kRejected,   // the service answered with a code not in success_codes
+    kError,      // the answer cannot be used (no job id, bad redirect, too large)
+  } kind = kError;
+  std::string job_id;
+  std::string error;
+};
+
+TriggerOutcome read_trigger_response(const Target& target, const http::Response& response);
+
+struct PollOutcome {
+  enum Kind {
+    kRunning,    // not done yet
+    kTransient,  // the poll itself failed in a way worth retrying (5xx, reset)
+    kSucceeded,
+    kFailed,  // the service says the refresh failed
+    kError,   // the answer cannot be used
+  } kind = kRunning;
+  std::string state;    // the state value read, when any
+  std::string message;  // why it failed or errored
+};
+
+PollOutcome read_status_response(const Target& target, const http::Response& response);
+
+// The poll interval after `current`: multiplied by poll_backoff, capped.
+Millis next_poll_interval(const Target& target, Millis current);
+
+// Replaces each secret in `text` with "***".
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+
+}  // namespace refreshctl::engine

@@ -1,0 +1,165 @@
+// What each answer does to one refresh: the per-refresh state machine.
+#include <fmt/format.h>
+
+#include "engine/refresh_logic.h"
+#include "engine/runner_impl.h"
+
+namespace refreshctl::engine::detail {
+
+namespace {
+constexpr int kConnectRetries = 3;
+constexpr std::chrono::milliseconds kConnectRetryBase{1000};
+}  // namespace
+
+void Runner::schedule(Task& task, TimerKind kind, TimePoint at) {
+  if (kind == TimerKind::kPoll) ++task.poll_generation;
+  timers_.push(Timer{at, &task, kind, task.poll_generation});
+}
+
+void Runner::activate(Task& task) {
+  if (task.active) return;
+  task.active = true;
+  ++active_;
+  ++active_per_target_[task.record.target];
+}
+
+void Runner::set_state(Task& task, RefreshState state) {
+  task.record.state = state;
+  if (!task.dirty) {
+    task.dirty = true;
+    dirty_.push_back(&task);
+  }
+  ctx_.observer.on_state(task.record);
+}
+
+void Runner::finish(Task& task, RefreshState state, const std::string& error, bool may_retry) {
+  if (task.finished) return;
+  task.finished = true;
+  --unfinished_;
+  task.record.finished_at = now();
+  task.record.error = redact(error, task.secrets);
+  if (task.active) {
+    task.active = false;
+    --active_;
+    --active_per_target_[task.record.target];
+  }
+  set_state(task, state);
+  ++summary_.by_state[state];
+  if (!may_retry || stopping_ || task.target == nullptr) return;
+  if (auto retry = plan_retry(*task.target, task.record)) {
+    RefreshRecord next;
+    next.run_id = summary_.run_id;
+    next.target = task.record.target;
+    next.revision = task.record.revision;
+    next.version = retry->version;
+    next.slot = retry->slot;
+    next.attempt = retry->attempt;
+    next.started_at = retry->not_before;
+    Task& again = add_task(std::move(next), task.target);
+    ctx_.observer.on_note(fmt::format("{} {} will be tried again (attempt {}) at {}",
+                                      again.record.target, again.record.version,
+                                      again.record.attempt, format_rfc3339(retry->not_before)));
+    schedule(again, TimerKind::kStart, retry->not_before);
+  }
+}
+
+void Runner::send_trigger(Task& task) {
+  auto built = build_trigger(task.target->target, task.record, ctx_.resolver);
+  if (!built.ok()) {
+    finish(task, RefreshState::kError, built.error());
+    return;
+  }
+  task.secrets = std::move(built->secrets);
+  if (!task.record.triggered_at) task.record.triggered_at = now();
+  task.request_in_flight = true;
+  ++triggers_in_flight_;
+  ctx_.http.submit(std::move(built->request), [this, &task](http::Response response) {
+    task.request_in_flight = false;
+    --triggers_in_flight_;
+    on_trigger(task, response);
+  });
+}
+
+void Runner::on_trigger(Task& task, const http::Response& response) {
+  if (task.finished) return;
+  if (response.ok()) task.record.http_status = static_cast<int>(response.status);
+  TriggerOutcome outcome = read_trigger_response(task.target->target, response);
+  const Target& t = task.target->target;
+  switch (outcome.kind) {
+    case TriggerOutcome::kAccepted:
+      task.record.job_id = outcome.job_id;
+      task.record.deadline = *task.record.triggered_at + t.max_refresh_time;
+      task.interval = t.poll_interval;
+      set_state(task, RefreshState::kPolling);
+      schedule(task, TimerKind::kDeadline, *task.record.deadline);
+      schedule(task, TimerKind::kPoll, now() + task.interval);
+      return;
+    case TriggerOutcome::kNotSent:
+      if (task.connect_retries < kConnectRetries && !stopping_) {
+        auto delay = kConnectRetryBase * (1 << task.connect_retries);
+        ++task.connect_retries;
+        schedule(task, TimerKind::kResend, now() + delay);
+        return;
+      }
+      finish(task, RefreshState::kError,
+             fmt::format("the refresh request could not connect ({} tries): {}",
+                         task.connect_retries + 1, outcome.error));
+      return;
+    case TriggerOutcome::kMaybeSent:
+      finish(task, RefreshState::kUnknown,
+             fmt::format("the refresh request may or may not have reached the service: {}",
+                         outcome.error));
+      return;
+    case TriggerOutcome::kRejected:
+      finish(task, RefreshState::kFailed, outcome.error);
+      return;
+    case TriggerOutcome::kError:
+      finish(task, RefreshState::kError, outcome.error);
+      return;
+  }
+}
+
+void Runner::send_poll(Task& task) {
+  auto built = build_poll(task.target->target, task.record, ctx_.resolver);
+  if (!built.ok()) {
+    finish(task, RefreshState::kError, built.error());
+    return;
+  }
+  for (auto& s : built->secrets) task.secrets.push_back(std::move(s));
+  task.request_in_flight = true;
+  ctx_.http.submit(std::move(built->request), [this, &task](http::Response response) {
+    task.request_in_flight = false;
+    on_poll(task, response);
+  });
+}
+
+void Runner::on_poll(Task& task, const http::Response& response) {
+  if (task.finished) return;
+  ++task.record.polls;
+  if (response.ok()) task.record.http_status = static_cast<int>(response.status);
+  if (!task.dirty) {
+    task.dirty = true;
+    dirty_.push_back(&task);
+  }
+  PollOutcome outcome = read_status_response(task.target->target, response);
+  if (!outcome.state.empty()) task.last_state = outcome.state;
+  switch (outcome.kind) {
+    case PollOutcome::kRunning:
+    case PollOutcome::kTransient:
+      if (stopping_) return;  // left polling; the next run resumes it
+      task.interval = next_poll_interval(task.target->target, task.interval);
+      schedule(task, TimerKind::kPoll, now() + task.interval);
+      return;
+    case PollOutcome::kSucceeded:
+      finish(task, RefreshState::kSucceeded, "");
+      return;
+    case PollOutcome::kFailed:
+      finish(task, RefreshState::kFailed, outcome.message);
+      return;
+    case PollOutcome::kError:
+      finish(task, RefreshState::kError, outcome.message);
+      return;
+  }
+}
+
+}  // namespace refreshctl::engine::detail
