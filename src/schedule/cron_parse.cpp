@@ -98,6 +98,10 @@ Result<void> parse_range(const FieldSpec& f, std::string_view item, std::vector<
   if (base == "*" || base == "?") {
     // the whole range
   } else if (auto dash = base.find('-'); dash != std::string_view::npos && dash > 0) {
+    if (dash + 1 == base.size()) {
+      return make_error(
+          fmt::format("{} range \"{}\" needs a number on both sides of '-'", f.name, base));
+    }
     auto a = parse_value(f, base.substr(0, dash));
     if (!a) return std::move(a).take_error();
     auto b = parse_value(f, base.substr(dash + 1));
