@@ -107,6 +107,7 @@ Result<void> parse_range(const FieldSpec& f, std::string_view item, std::vector<
     auto b = parse_value(f, base.substr(dash + 1));
     if (!b) return std::move(b).take_error();
     lo = *a, hi = *b;
+    if (&f == &kDayOfWeek && hi == 0 && lo > 0) hi = 7;  // "FRI-SUN" ends on Sunday
     if (lo > hi) {
       return make_error(fmt::format("{} range {} goes backwards (write {}-{},{}-{} or a list)",
                                     f.name, base, lo, f.max, f.min, hi));
