@@ -126,20 +126,28 @@ Result<void> parse_range(const FieldSpec& f, std::string_view item, std::vector<
 // The day-of-month items of Quartz: L, L-n, nW, LW.
 Result<bool> parse_day_of_month_special(std::string_view item, CronFields& out) {
   std::string u = upper(item);
-  if (u == "L") return out.days_before_last.set(0), true;
-  if (u == "LW") return out.last_weekday_of_month = true, true;
+  if (u == "L") {
+    out.days_before_last.set(0);
+    return true;
+  }
+  if (u == "LW") {
+    out.last_weekday_of_month = true;
+    return true;
+  }
   if (u.size() > 2 && u.compare(0, 2, "L-") == 0) {
     int n = to_int(u.substr(2));
     if (n < 0 || n > 30) {
       return make_error(fmt::format(
           "day-of-month \"{}\" is not L-n with n in 0-30 (days before the last day)", item));
     }
-    return out.days_before_last.set(static_cast<size_t>(n)), true;
+    out.days_before_last.set(static_cast<size_t>(n));
+    return true;
   }
   if (u.size() > 1 && u.back() == 'W' && all_digits(u.substr(0, u.size() - 1))) {
     auto day = parse_value(kDayOfMonth, u.substr(0, u.size() - 1));
     if (!day) return std::move(day).take_error();
-    return out.nearest_weekday.set(static_cast<size_t>(*day)), true;
+    out.nearest_weekday.set(static_cast<size_t>(*day));
+    return true;
   }
   return false;
 }
@@ -150,7 +158,8 @@ Result<bool> parse_day_of_week_special(std::string_view item, CronFields& out) {
   if (u.size() > 1 && u.back() == 'L') {
     auto day = parse_value(kDayOfWeek, u.substr(0, u.size() - 1));
     if (!day) return std::move(day).take_error();
-    return out.last_in_month.set(static_cast<size_t>(*day % 7)), true;
+    out.last_in_month.set(static_cast<size_t>(*day % 7));
+    return true;
   }
   if (auto hash = u.find('#'); hash != std::string::npos) {
     auto day = parse_value(kDayOfWeek, u.substr(0, hash));
