@@ -2,6 +2,8 @@
 // the line and the field, and leaves the database byte-for-byte unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "support/process.h"
@@ -21,7 +23,7 @@ struct InvalidCase {
 
 const InvalidCase kCases[] = {
     {"UnterminatedString", "name = \"sales-cube\"", "name = \"sales-cube", ""},
-    {"UnclosedArray", "versions = [\"2026-10\", \"2026-11\"]", "versions = [\"2026-10\",", "", 4},
+    {"UnclosedArray", "versions = [\"2026-10\", \"2026-11\"]", "versions = [\"2026-10\",", "", 5},
     {"UnknownField", "poll_interval = \"5s\"", "poll_intervall = \"5s\"", "poll_intervall"},
     {"UnknownRefreshField", "job_id = \"/jobId\"", "jobid = \"/jobId\"", "refresh.jobid"},
     {"UnknownStatusField", "succeeded = [\"SUCCEEDED\"]", "succeded = [\"SUCCEEDED\"]",

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""bench/fanout: N refreshes (targets x versions) of a fixed duration against
+the example service on 127.0.0.1; prints the wall time, CPU time and peak RSS
+of `refreshctl run`, and the ideal wall time (the duration plus one poll
+interval). A benchmark, not a test: it prints figures and asserts nothing.
+
+    bench/fanout.py [--targets 1000] [--versions 10] [--duration 5s]
+                    [--poll-interval 2s] [--build build]
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+TARGET = """[[target]]
+name = "t{i:05d}"
+data_type = "t{i:05d}"
+versions = [{versions}]
+poll_interval = "{poll}"
+max_poll_interval = "{poll}"
+max_refresh_time = "10m"
+max_concurrency = {nversions}
+
+[target.refresh]
+url = "{base}/api/refresh"
+body = '{{"type": "{{{{data_type}}}}", "version": "{{{{version}}}}"}}'
+job_id = "/jobId"
+
+[target.status]
+url = "{base}/api/status/{{{{job_id}}}}"
+state = "/status"
+succeeded = ["SUCCEEDED"]
+failed = ["FAILED"]
+"""
+
+
+def seconds(text):
+    units = {"ms": 0.001, "s": 1, "m": 60}
+    for unit in ("ms", "s", "m"):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    raise SystemExit(f"bad duration {text}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--targets", type=int, default=1000)
+    ap.add_argument("--versions", type=int, default=10)
+    ap.add_argument("--duration", default="5s")
+    ap.add_argument("--poll-interval", default="2s")
+    ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
+    args = ap.parse_args()
+
+    refreshctl = os.path.join(args.build, "refreshctl")
+    service_bin = os.path.join(args.build, "refreshctl-example-service")
+    work = tempfile.mkdtemp(prefix="refreshctl-fanout-")
+    port_file = os.path.join(work, "port")
+    service = subprocess.Popen([service_bin, "--port", "0", "--port-file", port_file,
+                                "--duration", args.duration, "--quiet"],
+                               stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            time.sleep(0.05)
+        base = "http://127.0.0.1:" + open(port_file).read().strip()
+        versions = ", ".join(f'"v{j}"' for j in range(args.versions))
+        with open(os.path.join(work, "targets.toml"), "w") as f:
+            for i in range(args.targets):
+                f.write(TARGET.format(i=i, versions=versions, nversions=args.versions,
+                                      poll=args.poll_interval, base=base) + "\n")
+        db = os.path.join(work, "bench.db")
+        subprocess.run([refreshctl, "--db", db, "apply", "-f", os.path.join(work, "targets.toml")],
+                       check=True, stdout=subprocess.DEVNULL)
+
+        n = args.targets * args.versions
+        log = open(os.path.join(work, "run.log"), "w")
+        start = time.monotonic()
+        run = subprocess.Popen([refreshctl, "--db", db, "run", "--max-concurrency", str(n)],
+                               stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(run.pid, 0)
+        wall = time.monotonic() - start
+        code = os.waitstatus_to_exitcode(status)
+        hist = subprocess.run([refreshctl, "--db", db, "--json", "history", "--limit", str(n)],
+                              check=True, capture_output=True, text=True).stdout
+        succeeded = hist.count('"state": "succeeded"')
+        ideal = seconds(args.duration) + seconds(args.poll_interval)
+        cpu = usage.ru_utime + usage.ru_stime
+        print(f"refreshes:      {n} ({args.targets} targets x {args.versions} versions), "
+              f"{succeeded} succeeded, exit {code}")
+        print(f"refresh time:   {args.duration}, poll interval {args.poll_interval}")
+        print(f"wall time:      {wall:.2f} s")
+        print(f"ideal wall:     {ideal:.2f} s (duration + one poll interval)")
+        print(f"wall / ideal:   {wall / ideal:.3f}")
+        print(f"cpu time:       {cpu:.2f} s (user {usage.ru_utime:.2f} s, sys {usage.ru_stime:.2f} s)")
+        print(f"peak rss:       {usage.ru_maxrss / 1024:.1f} MiB")
+        return 0 if code == 0 and succeeded == n else 1
+    finally:
+        service.terminate()
+        service.wait()
+        subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

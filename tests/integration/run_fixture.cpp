@@ -1,0 +1,83 @@
+#include "integration/run_fixture.h"
+
+#include <fmt/format.h>
+
+namespace refreshctl::testing {
+
+std::string RunTest::target_toml(const TargetSpec& s) const {
+  std::string versions;
+  for (const auto& v : s.versions) versions += (versions.empty() ? "\"" : ", \"") + v + "\"";
+  std::string status_url = s.status_url.empty()
+                               ? service_->base_url() + "/api/status/{{job_id}}" + s.status_query
+                               : s.status_url;
+  return fmt::format(R"([[target]]
+name = "{name}"
+data_type = "{name}"
+versions = [{versions}]
+poll_interval = "200ms"
+max_poll_interval = "500ms"
+max_refresh_time = "30s"
+max_concurrency = 16
+{extra}
+
+[target.refresh]
+url = "{base}/api/refresh{refresh_query}"
+body = '{{"type": "{{{{data_type}}}}", "version": "{{{{version}}}}"}}'
+job_id = "/jobId"
+
+[target.status]
+url = "{status_url}"
+state = "/status"
+succeeded = ["SUCCEEDED"]
+failed = ["FAILED"]
+message = "/errorMessage"
+{extra_status}
+)",
+                     fmt::arg("name", s.name), fmt::arg("versions", versions),
+                     fmt::arg("extra", s.extra), fmt::arg("base", service_->base_url()),
+                     fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
+                     fmt::arg("extra_status", s.extra_status));
+}
+
+void RunTest::apply(const std::vector<TargetSpec>& specs) {
+  std::string text;
+  for (const auto& s : specs) text += target_toml(s) + "\n";
+  auto r = refreshctl_db({"apply", "-f", dir_.write("targets.toml", text)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+ProcessResult RunTest::refreshctl_db(std::vector<std::string> args, RunOptions options) const {
+  args.insert(args.begin(), {"--db", db_});
+  return refreshctl(args, options);
+}
+
+ProcessResult RunTest::run(std::vector<std::string> extra) const {
+  std::vector<std::string> args{"run"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return refreshctl_db(args);
+}
+
+nlohmann::json RunTest::history(std::vector<std::string> extra) const {
+  std::vector<std::string> args{"--json", "history", "--limit", "1000"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = refreshctl_db(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out);
+}
+
+nlohmann::json RunTest::service_json(const std::string& path) const {
+  auto r = run_process({"/usr/bin/env", "python3", "-c",
+                        "import sys,urllib.request;"
+                        "sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                        service_->base_url() + path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out, nullptr, false);
+}
+
+int RunTest::triggers(const std::string& type_and_version) const {
+  auto stats = service_json("/api/stats");
+  if (!stats.contains("triggers") || !stats["triggers"].contains(type_and_version)) return 0;
+  return stats["triggers"][type_and_version].get<int>();
+}
+
+}  // namespace refreshctl::testing

@@ -1,0 +1,50 @@
+// What the `refreshctl run` integration tests share: a temporary database,
+// the example service on 127.0.0.1, and target files pointing at it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/example_service.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace refreshctl::testing {
+
+struct TargetSpec {
+  std::string name = "cube";
+  std::vector<std::string> versions{"v1"};
+  std::string status_query;   // appended to the status URL: "?flaky=1"
+  std::string status_url;     // replaces the status URL when set
+  std::string extra;          // more top-level lines ("max_refresh_time = \"2s\"")
+  std::string extra_status;   // more [target.status] lines
+  std::string refresh_query;  // appended to the refresh URL
+};
+
+class RunTest : public ::testing::Test {
+ protected:
+  explicit RunTest(std::vector<std::string> service_args = {"--duration", "1s"})
+      : service_(std::make_unique<ExampleService>(service_args)) {}
+
+  // A target file for the example service.
+  std::string target_toml(const TargetSpec& spec) const;
+  // Applies the targets; fails the test if apply fails.
+  void apply(const std::vector<TargetSpec>& specs);
+  ProcessResult refreshctl_db(std::vector<std::string> args, RunOptions options = {}) const;
+  ProcessResult run(std::vector<std::string> extra = {}) const;
+  nlohmann::json history(std::vector<std::string> extra = {}) const;
+  // GET on the example service, parsed as JSON.
+  nlohmann::json service_json(const std::string& path) const;
+  // How many refresh requests the service received for type/version.
+  int triggers(const std::string& type_and_version) const;
+
+  TempDir dir_;
+  std::string db_ = dir_.file("refreshctl.db");
+  std::unique_ptr<ExampleService> service_;
+};
+
+}  // namespace refreshctl::testing

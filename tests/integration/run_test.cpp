@@ -1,0 +1,269 @@
+// `refreshctl run` end to end: the real binary, a real SQLite file and the
+// example service on 127.0.0.1.
+#include <signal.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "integration/run_fixture.h"
+#include "util/time.h"
+
+namespace refreshctl::testing {
+namespace {
+
+using nlohmann::json;
+
+int64_t ms_of(const json& time) {
+  return parse_rfc3339(time.get<std::string>())->time_since_epoch().count();
+}
+
+std::map<std::string, json> by_version(const json& history) {
+  std::map<std::string, json> out;
+  for (const auto& r : history)
+    out[r["target"].get<std::string>() + "/" + r["version"].get<std::string>()] = r;
+  return out;
+}
+
+TEST_F(RunTest, SeveralVersionsAreRefreshedInParallel) {
+  apply({{.name = "cube", .versions = {"v1", "v2", "v3", "v4"}}});
+  auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 4u);
+  int64_t first_finish = INT64_MAX, last_trigger = 0;
+  for (const auto& refresh : h) {
+    EXPECT_EQ(refresh["state"], "succeeded") << refresh.dump();
+    EXPECT_EQ(refresh["revision"], 1);
+    EXPECT_GE(refresh["polls"].get<int>(), 1);
+    EXPECT_FALSE(refresh["job_id"].is_null());
+    first_finish = std::min(first_finish, ms_of(refresh["finished_at"]));
+    last_trigger = std::max(last_trigger, ms_of(refresh["triggered_at"]));
+  }
+  EXPECT_LT(last_trigger, first_finish) << "every version was triggered before any finished";
+  for (const char* v : {"cube/v1", "cube/v2", "cube/v3", "cube/v4"}) EXPECT_EQ(triggers(v), 1) << v;
+  // One log line per state change: pending, triggering, polling, succeeded.
+  for (const char* state : {" pending ", " triggering ", " polling ", " succeeded "}) {
+    size_t n = 0;
+    for (size_t at = r.out.find(state); at != std::string::npos; at = r.out.find(state, at + 1))
+      ++n;
+    EXPECT_EQ(n, 4u) << state << " in:\n" << r.out;
+  }
+}
+
+TEST_F(RunTest, JobIdFromAHeaderPlainTextStatusAndRunningCode) {
+  apply(
+      {{.name = "by-header", .status_url = service_->base_url() + "{{job_id}}", .extra_status = ""},
+       {.name = "plain-text", .status_query = "?style=text"},
+       {.name = "by-code", .status_query = "?style=code"}});
+  // Patch the three targets' ways of reading answers through a second file.
+  std::string text =
+      target_toml({.name = "by-header", .status_url = service_->base_url() + "{{job_id}}"});
+  text.replace(text.find("job_id = \"/jobId\""), 17, "job_id = \"header:Location\"");
+  std::string plain = target_toml({.name = "plain-text", .status_query = "?style=text"});
+  plain.replace(plain.find("state = \"/status\"\n"), 18, "");
+  plain.replace(plain.find("message = \"/errorMessage\"\n"), 26, "");
+  std::string code = target_toml(
+      {.name = "by-code", .status_query = "?style=code", .extra_status = "running_codes = [202]"});
+  auto applied = refreshctl_db({"apply", "-f", dir_.write("t2.toml", text + plain + code)});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+
+  auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto h = by_version(history());
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h["by-header/v1"]["state"], "succeeded");
+  EXPECT_EQ(h["by-header/v1"]["job_id"].get<std::string>().rfind("/api/status/", 0), 0u);
+  EXPECT_EQ(h["plain-text/v1"]["state"], "succeeded");
+  EXPECT_EQ(h["by-code/v1"]["state"], "succeeded");
+  EXPECT_EQ(h["by-code/v1"]["revision"], 2);
+}
+
+TEST_F(RunTest, AFailedRefreshIsRecordedWithItsMessageAndExitsOne) {
+  apply({{.name = "cube", .versions = {"good", "will-fail"}}});
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto h = by_version(history());
+  EXPECT_EQ(h["cube/good"]["state"], "succeeded");
+  EXPECT_EQ(h["cube/will-fail"]["state"], "failed");
+  EXPECT_NE(h["cube/will-fail"]["error"].get<std::string>().find("failed on purpose"),
+            std::string::npos);
+  EXPECT_EQ(h["cube/will-fail"]["http_status"], 200);
+  auto failed = history({"--state", "failed"});
+  EXPECT_EQ(failed.size(), 1u);
+}
+
+TEST_F(RunTest, ARefreshThatNeverFinishesTimesOutWithinMaxRefreshTimePlusOnePoll) {
+  apply({{.name = "cube", .versions = {"hang"}, .extra = "max_refresh_time = \"2s\""}});
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["state"], "timed_out");
+  int64_t took = ms_of(h[0]["finished_at"]) - ms_of(h[0]["triggered_at"]);
+  EXPECT_GE(took, 2000);
+  EXPECT_LE(took, 2000 + 500) << "max_refresh_time plus one (maximum) poll interval";
+  EXPECT_NE(h[0]["error"].get<std::string>().find("max_refresh_time 2s"), std::string::npos);
+}
+
+TEST_F(RunTest, AStatusEndpointAnswering503EveryOtherTimeStillSucceeds) {
+  apply({{.name = "cube", .versions = {"v1", "v2"}, .status_query = "?flaky=1"}});
+  auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const auto& refresh : history()) {
+    EXPECT_EQ(refresh["state"], "succeeded");
+    EXPECT_GE(refresh["polls"].get<int>(), 2) << "a 503 poll is counted and retried";
+  }
+}
+
+TEST_F(RunTest, RedirectToFileAndHugeBodyEndInErrorWhileOthersSucceed) {
+  apply({{.name = "to-file", .status_url = service_->base_url() + "/api/redirect-file"},
+         {.name = "huge", .status_url = service_->base_url() + "/api/huge?mb=64"},
+         {.name = "fine", .versions = {"v1", "v2"}}});
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto h = by_version(history());
+  EXPECT_EQ(h["to-file/v1"]["state"], "error");
+  EXPECT_NE(h["to-file/v1"]["error"].get<std::string>().find("file"), std::string::npos)
+      << h["to-file/v1"].dump();
+  EXPECT_EQ(h["huge/v1"]["state"], "error");
+  EXPECT_NE(h["huge/v1"]["error"].get<std::string>().find("larger than"), std::string::npos)
+      << h["huge/v1"].dump();
+  EXPECT_EQ(h["fine/v1"]["state"], "succeeded");
+  EXPECT_EQ(h["fine/v2"]["state"], "succeeded");
+}
+
+TEST_F(RunTest, SixConcurrentRunsTriggerEachVersionExactlyOnce) {
+  apply({{.name = "a", .versions = {"v1", "v2", "v3"}}, {.name = "b", .versions = {"v1", "v2"}}});
+  std::vector<std::unique_ptr<BackgroundProcess>> runs;
+  for (int i = 0; i < 6; ++i) {
+    runs.push_back(std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{REFRESHCTL_BIN, "--db", db_, "run"}));
+  }
+  int held = 0;
+  for (auto& p : runs) {
+    auto r = p->wait();
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    if (r.out.find("another run holds the lock (pid ") != std::string::npos) ++held;
+  }
+  EXPECT_GE(held, 1) << "at least one run found the lock held";
+  for (const char* v : {"a/v1", "a/v2", "a/v3", "b/v1", "b/v2"}) EXPECT_EQ(triggers(v), 1) << v;
+  EXPECT_EQ(history().size(), 5u);
+  // A run later in the same minute finds the slot done.
+  auto again = run();
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(history().size(), 5u);
+  EXPECT_EQ(triggers("a/v1"), 1);
+}
+
+TEST_F(RunTest, ASecretHeaderIsSentButAppearsNowhere) {
+  const std::string token = "tok-7f3a9c1e5b";
+  std::string text = target_toml({.name = "cube"});
+  text.replace(text.find("job_id = \"/jobId\""), 17,
+               "job_id = \"/jobId\"\nheaders = { Authorization = \"Bearer ${env:TOKEN}\" }");
+  ASSERT_EQ(refreshctl_db({"apply", "-f", dir_.write("t.toml", text)}).exit_code, 0);
+  RunOptions env{.env = {{"TOKEN", token}}};
+  auto r = refreshctl_db({"run"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto json_run = refreshctl_db({"--json", "run", "--now"}, env);
+  auto headers = service_json("/api/last-headers");
+  bool sent = false;
+  for (auto& [k, v] : headers.items()) sent |= v == "Bearer " + token;
+  EXPECT_TRUE(sent) << headers.dump();
+  std::string everything =
+      r.out + r.err + json_run.out + json_run.err + read_file(db_) + read_file(db_ + "-wal");
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"show", "cube"}, {"history"}, {"list"}, {"--json", "history"}, {"--json", "list"}}) {
+    auto shown = refreshctl_db(args, env);
+    EXPECT_EQ(shown.exit_code, 0);
+    everything += shown.out + shown.err;
+  }
+  EXPECT_EQ(everything.find(token), std::string::npos);
+  EXPECT_NE(everything.find("${env:TOKEN}"), std::string::npos);
+}
+
+TEST_F(RunTest, AnUnsetSecretIsAnErrorThatNamesTheReference) {
+  std::string text = target_toml({.name = "cube"});
+  text.replace(
+      text.find("job_id = \"/jobId\""), 17,
+      "job_id = \"/jobId\"\nheaders = { Authorization = \"Bearer ${env:UNSET_TOKEN_X}\" }");
+  ASSERT_EQ(refreshctl_db({"apply", "-f", dir_.write("t.toml", text)}).exit_code, 0);
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  auto h = history();
+  EXPECT_EQ(h[0]["state"], "error");
+  EXPECT_NE(h[0]["error"].get<std::string>().find("${env:UNSET_TOKEN_X} is not set"),
+            std::string::npos);
+  EXPECT_EQ(triggers("cube/v1"), 0);
+}
+
+TEST_F(RunTest, AKilledRunIsResumedByTheNextWithoutTriggeringAgain) {
+  apply({{.name = "cube", .versions = {"v1"}, .refresh_query = "?duration=3s"}});
+  BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run"});
+  // Wait until it is polling, then kill it without warning.
+  for (int i = 0; i < 100; ++i) {
+    auto h = history();
+    if (!h.empty() && h[0]["state"] == "polling") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  first.signal(SIGKILL);
+  first.wait();
+  ASSERT_EQ(history()[0]["state"], "polling");
+  auto second = run();
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("resuming cube v1"), std::string::npos) << second.out;
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["state"], "succeeded");
+  EXPECT_EQ(triggers("cube/v1"), 1);
+}
+
+TEST_F(RunTest, SigtermStopsWithinSecondsAndTheNextRunFinishesTheWork) {
+  apply({{.name = "cube", .versions = {"v1", "v2"}, .refresh_query = "?duration=4s"}});
+  BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run"});
+  for (int i = 0; i < 100; ++i) {
+    auto h = history();
+    if (h.size() == 2 && h[0]["state"] == "polling" && h[1]["state"] == "polling") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto start = std::chrono::steady_clock::now();
+  first.signal(SIGTERM);
+  auto stopped = first.wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(stopped.exit_code, 128 + SIGTERM) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.out.find("stopping"), std::string::npos);
+  auto second = run();
+  EXPECT_EQ(second.exit_code, 0) << second.out;
+  for (const auto& r : history()) EXPECT_EQ(r["state"], "succeeded");
+  EXPECT_EQ(triggers("cube/v1"), 1);
+  EXPECT_EQ(triggers("cube/v2"), 1);
+}
+
+TEST_F(RunTest, RetriesMakeNewAttemptsOfTheSameSlot) {
+  apply(
+      {{.name = "cube", .versions = {"will-fail"}, .extra = "retries = 2\nretry_delay = \"0s\""}});
+  auto r = run();
+  EXPECT_EQ(r.exit_code, 1);
+  auto h = history();
+  ASSERT_EQ(h.size(), 3u);
+  std::set<int> attempts;
+  for (const auto& refresh : h) {
+    attempts.insert(refresh["attempt"].get<int>());
+    EXPECT_EQ(refresh["slot"], h[0]["slot"]);
+    EXPECT_EQ(refresh["state"], "failed");
+  }
+  EXPECT_EQ(attempts, (std::set<int>{0, 1, 2}));
+  EXPECT_EQ(triggers("cube/will-fail"), 3);
+}
+
+TEST_F(RunTest, DryRunSaysWhatIsDueAndTriggersNothing) {
+  apply({{.name = "cube", .versions = {"v1", "v2"}}});
+  auto r = run({"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("would trigger cube v1"), std::string::npos) << r.out;
+  EXPECT_TRUE(history().empty());
+  EXPECT_EQ(triggers("cube/v1"), 0);
+}
+
+}  // namespace
+}  // namespace refreshctl::testing
