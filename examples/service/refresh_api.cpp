@@ -1,0 +1,168 @@
+#include "refresh_api.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "text.h"
+
+namespace example_service {
+namespace {
+
+constexpr size_t kMaxJobs = 1 << 20;         // older jobs are forgotten (404)
+constexpr size_t kMaxTriggerKeys = 100'000;  // more distinct type/version are counted together
+constexpr uint64_t kMaxHugeMiB = 4096;
+
+HttpResponse json(int status, std::string body) { return make_response(status, std::move(body)); }
+
+HttpResponse error(int status, std::string_view message) {
+  return json(status, "{\"error\":" + json_quote(message) + "}");
+}
+
+std::string job_name(uint64_t n) { return "j-" + std::to_string(n); }
+
+}  // namespace
+
+RefreshApi::RefreshApi(std::chrono::milliseconds default_duration, bool quiet)
+    : default_duration_(default_duration), quiet_(quiet) {}
+
+HttpResponse RefreshApi::handle(const HttpRequest& request) {
+  ++requests_;
+  const std::string& path = request.path;
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+  constexpr std::string_view kStatus = "/api/status/";
+  if (path.compare(0, kStatus.size(), kStatus) == 0 && path.size() > kStatus.size()) {
+    if (!get) return error(405, "use GET");
+    return status(request, std::string_view(path).substr(kStatus.size()));
+  }
+  if (path == "/api/refresh") return post ? refresh(request) : error(405, "use POST");
+  if (path == "/api/reset") {
+    if (!post) return error(405, "use POST");
+    triggers_.clear();
+    requests_ = status_requests_ = 0;
+    return json(200, "{}");
+  }
+  if (!get) return error(path.rfind("/api/", 0) == 0 ? 405 : 404, "no such endpoint");
+  if (path == "/api/stats") return stats();
+  if (path == "/api/last-headers") return last_headers();
+  if (path == "/api/huge") return huge(request);
+  if (path == "/api/redirect") return redirect(request);
+  if (path == "/api/redirect-file") {
+    HttpResponse r = json(302, "{}");
+    r.headers.emplace_back("Location", "file:///etc/passwd");
+    return r;
+  }
+  return error(404, "no such endpoint");
+}
+
+HttpResponse RefreshApi::refresh(const HttpRequest& request) {
+  last_headers_ = request.headers;
+  std::string type = request.param("type"), version = request.param("version");
+  if (!request.body.empty()) {
+    auto members = parse_json_members(request.body);
+    if (!members) return error(400, "the body is not a JSON object");
+    if (type.empty() && members->count("type")) type = (*members)["type"];
+    if (version.empty() && members->count("version")) version = (*members)["version"];
+  }
+  if (type.empty() || version.empty()) return error(400, "type and version are required");
+  count_trigger(type + "/" + version);
+  if (request.param("reject") == "1") return error(500, "refresh rejected on purpose");
+  auto duration = default_duration_;
+  if (std::string d = request.param("duration"); !d.empty()) {
+    auto parsed = parse_duration(d);
+    if (!parsed) return error(400, "duration must look like 250ms, 5s or 2m");
+    duration = *parsed;
+  }
+  Job job;
+  job.done_at = std::chrono::steady_clock::now() + duration;
+  job.hang = version.find("hang") != std::string::npos;
+  if (version.find("fail") != std::string::npos)
+    job.failure = "refresh of " + type + "/" + version + " failed on purpose";
+  if (jobs_.size() == kMaxJobs) {
+    jobs_.pop_front();
+    ++first_job_;
+  }
+  jobs_.push_back(std::move(job));
+  std::string id = job_name(first_job_ + jobs_.size() - 1);
+  if (!quiet_)
+    std::fprintf(stderr, "%s: refresh of %s/%s\n", id.c_str(), type.c_str(), version.c_str());
+  HttpResponse r = json(202, "{\"jobId\":\"" + id + "\",\"status\":\"QUEUED\"}");
+  r.headers.emplace_back("Location", "/api/status/" + id);
+  return r;
+}
+
+HttpResponse RefreshApi::status(const HttpRequest& request, std::string_view id) {
+  ++status_requests_;
+  Job* job = find_job(id);
+  if (job == nullptr) return error(404, "no such job");
+  ++job->status_requests;
+  if (request.param("flaky") == "1" && job->status_requests % 2 == 1)
+    return error(503, "temporarily unavailable, try again");
+  bool done = !job->hang && std::chrono::steady_clock::now() >= job->done_at;
+  const char* state = !done ? "RUNNING" : job->failure.empty() ? "SUCCEEDED" : "FAILED";
+  std::string style = request.param("style");
+  if (style == "text") return make_response(200, state, "text/plain");
+  if (style == "code" && !done) return json(202, "{}");
+  std::string body = "{\"jobId\":\"" + std::string(id) + "\",\"status\":\"" + state + "\"";
+  if (done && !job->failure.empty()) body += ",\"errorMessage\":" + json_quote(job->failure);
+  return json(200, body + "}");
+}
+
+HttpResponse RefreshApi::stats() const {
+  std::string body = "{\"triggers\":{";
+  for (const auto& [key, count] : triggers_) {
+    if (body.back() != '{') body += ',';
+    body += json_quote(key) + ":" + std::to_string(count);
+  }
+  body += "},\"requests\":" + std::to_string(requests_) +
+          ",\"status_requests\":" + std::to_string(status_requests_) + "}";
+  return json(200, body);
+}
+
+HttpResponse RefreshApi::last_headers() const {
+  std::string body = "{";
+  for (const auto& [name, value] : last_headers_) {
+    if (body.size() > 1) body += ',';
+    body += json_quote(name) + ":" + json_quote(value);
+  }
+  return json(200, body + "}");
+}
+
+HttpResponse RefreshApi::huge(const HttpRequest& request) const {
+  std::string mb = request.param("mb", "64");
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(mb.data(), mb.data() + mb.size(), n);
+  if (ec != std::errc() || end != mb.data() + mb.size() || n == 0 || n > kMaxHugeMiB)
+    return error(400, "mb must be a whole number from 1 to 4096");
+  HttpResponse r = make_response(200, "", "application/octet-stream");
+  r.filler_bytes = n << 20;
+  return r;
+}
+
+HttpResponse RefreshApi::redirect(const HttpRequest& request) const {
+  std::string to = request.param("to");
+  if (to.empty()) return error(400, "the to parameter is required");
+  HttpResponse r = json(302, "{}");
+  r.headers.emplace_back("Location", to);
+  return r;
+}
+
+void RefreshApi::count_trigger(const std::string& key) {
+  auto it = triggers_.find(key);
+  if (it != triggers_.end()) {
+    ++it->second;
+  } else {
+    ++triggers_[triggers_.size() < kMaxTriggerKeys ? key : "(other)"];
+  }
+}
+
+RefreshApi::Job* RefreshApi::find_job(std::string_view id) {
+  if (id.substr(0, 2) != "j-") return nullptr;
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(id.data() + 2, id.data() + id.size(), n);
+  if (ec != std::errc() || end != id.data() + id.size()) return nullptr;
+  if (n < first_job_ || n - first_job_ >= jobs_.size()) return nullptr;
+  return &jobs_[n - first_job_];
+}
+
+}  // namespace example_service

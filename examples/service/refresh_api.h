@@ -1,0 +1,54 @@
+// The example service's API: a refresh endpoint that starts "jobs" of a fixed
+// duration, a status endpoint in several styles, and endpoints that misbehave
+// on purpose (redirects to file://, huge bodies, 503s) for tests.
+// See README.md for every endpoint.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "http.h"
+
+namespace example_service {
+
+class RefreshApi {
+ public:
+  RefreshApi(std::chrono::milliseconds default_duration, bool quiet);
+
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // Kept small: the service holds up to kMaxJobs of them.
+  struct Job {
+    TimePoint done_at;
+    uint32_t status_requests = 0;
+    bool hang = false;
+    std::string failure;  // the error message of a job that fails; empty otherwise
+  };
+
+  HttpResponse refresh(const HttpRequest& request);
+  HttpResponse status(const HttpRequest& request, std::string_view id);
+  HttpResponse stats() const;
+  HttpResponse last_headers() const;
+  HttpResponse huge(const HttpRequest& request) const;
+  HttpResponse redirect(const HttpRequest& request) const;
+  void count_trigger(const std::string& key);
+  Job* find_job(std::string_view id);
+
+  std::chrono::milliseconds default_duration_;
+  bool quiet_;
+  std::deque<Job> jobs_;  // job ids first_job_, first_job_ + 1, ...
+  uint64_t first_job_ = 1;
+  std::map<std::string, uint64_t> triggers_;  // by "type/version"
+  uint64_t requests_ = 0;
+  uint64_t status_requests_ = 0;
+  HeaderList last_headers_;  // of the latest POST /api/refresh
+};
+
+}  // namespace example_service
