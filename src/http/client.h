@@ -71,7 +71,7 @@ class Client {
 struct ClientOptions {
   size_t max_active_transfers = 256;  // more are queued, not started
   size_t max_host_connections = 64;   // kept alive and reused per host
-  std::string user_agent = "refreshctl";
+  std::string user_agent;             // empty: "refreshctl/<version>"
 };
 
 std::unique_ptr<Client> make_curl_client(const ClientOptions& options = {});

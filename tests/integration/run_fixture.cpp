@@ -16,7 +16,7 @@ data_type = "{name}"
 versions = [{versions}]
 poll_interval = "200ms"
 max_poll_interval = "500ms"
-max_refresh_time = "30s"
+max_refresh_time = "{max_refresh_time}"
 max_concurrency = 16
 {extra}
 
@@ -34,7 +34,8 @@ message = "/errorMessage"
 {extra_status}
 )",
                      fmt::arg("name", s.name), fmt::arg("versions", versions),
-                     fmt::arg("extra", s.extra), fmt::arg("base", service_->base_url()),
+                     fmt::arg("extra", s.extra), fmt::arg("max_refresh_time", s.max_refresh_time),
+                     fmt::arg("base", service_->base_url()),
                      fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
                      fmt::arg("extra_status", s.extra_status));
 }

@@ -23,6 +23,7 @@ struct TargetSpec {
   std::string extra;          // more top-level lines ("max_refresh_time = \"2s\"")
   std::string extra_status;   // more [target.status] lines
   std::string refresh_query;  // appended to the refresh URL
+  std::string max_refresh_time = "30s";
 };
 
 class RunTest : public ::testing::Test {

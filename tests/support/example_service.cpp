@@ -35,7 +35,9 @@ ExampleService::ExampleService(std::vector<std::string> args) {
   std::vector<std::string> argv{EXAMPLE_SERVICE_BIN, "--port",  "0",
                                 "--port-file",       port_file, "--quiet"};
   argv.insert(argv.end(), args.begin(), args.end());
-  process_ = std::make_unique<BackgroundProcess>(argv, RunOptions{.timeout = kStartTimeout});
+  RunOptions options;
+  options.timeout = kStartTimeout;
+  process_ = std::make_unique<BackgroundProcess>(argv, options);
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   // The service writes the file by renaming a complete one, so a number read is final.
   while ((port_ = read_port(port_file)) == 0) {
@@ -52,5 +54,26 @@ ExampleService::ExampleService(std::vector<std::string> args) {
 ExampleService::~ExampleService() = default;  // BackgroundProcess stops and reaps it
 
 std::string ExampleService::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+http::Response ExampleService::get(const std::string& path) const { return http_get(url(path)); }
+
+http::Response fetch(http::Request request) {
+  auto client = http::make_curl_client();
+  const auto deadline =
+      std::chrono::steady_clock::now() + request.total_timeout + std::chrono::seconds(1);
+  http::Response response;
+  response.failure = http::Failure::kTimeout;
+  response.error = "no answer in time";
+  client->submit(std::move(request), [&response](http::Response r) { response = std::move(r); });
+  while (client->pending() > 0 && std::chrono::steady_clock::now() < deadline)
+    client->poll(std::chrono::milliseconds(50));
+  return response;
+}
+
+http::Response http_get(const std::string& url) {
+  http::Request request;
+  request.url = url;
+  return fetch(std::move(request));
+}
 
 }  // namespace refreshctl::testing

@@ -8,10 +8,12 @@
 // may run in parallel.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "http/client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -33,11 +35,21 @@ class ExampleService {
   std::string base_url() const;
   // base_url() + `path` ("/api/stats").
   std::string url(const std::string& path) const { return base_url() + path; }
+  // GETs url(`path`); see fetch().
+  http::Response get(const std::string& path) const;
 
  private:
   TempDir dir_;
   std::unique_ptr<BackgroundProcess> process_;
   int port_ = 0;
 };
+
+// Sends `request` through a new libcurl client (http::make_curl_client) and
+// waits for its answer: a Response with failure kTimeout when none came within
+// the request's total_timeout (plus a second).
+http::Response fetch(http::Request request);
+
+// fetch() of a GET of `url`.
+http::Response http_get(const std::string& url);
 
 }  // namespace refreshctl::testing
