@@ -124,8 +124,8 @@ void append_response_head(const HttpResponse& r, bool keep_alive, std::string* o
   *out += "HTTP/1.1 " + std::to_string(r.status) + " " +
           (reason == kReasons.end() ? "Unknown" : reason->second) + "\r\n";
   *out += "Content-Type: " + r.content_type + "\r\n";
-  *out += "Content-Length: " + std::to_string(length) + "\r\n";
-  *out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+  if (!r.until_close) *out += "Content-Length: " + std::to_string(length) + "\r\n";
+  *out += keep_alive && !r.until_close ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   for (const auto& [name, value] : r.headers) *out += name + ": " + value + "\r\n";
   *out += "\r\n";
 }

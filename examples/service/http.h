@@ -24,6 +24,7 @@ struct HttpRequest {
   HeaderList headers;                        // names lower-cased, in arrival order
   std::string body;
   bool keep_alive = true;
+  bool first_on_connection = false;  // set by the server
 
   // The first header with this lower-case name, or nullptr.
   const std::string* header(std::string_view lower_name) const;
@@ -36,6 +37,7 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   HeaderList headers;         // more headers, e.g. Location
+  bool until_close = false;   // no Content-Length: the body ends when the connection closes
   uint64_t filler_bytes = 0;  // instead of `body`: this many bytes, written as the socket drains
 };
 

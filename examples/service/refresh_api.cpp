@@ -27,6 +27,7 @@ RefreshApi::RefreshApi(std::chrono::milliseconds default_duration, bool quiet)
 
 HttpResponse RefreshApi::handle(const HttpRequest& request) {
   ++requests_;
+  if (request.first_on_connection) ++connections_;
   const std::string& path = request.path;
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
@@ -39,7 +40,7 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
   if (path == "/api/reset") {
     if (!post) return error(405, "use POST");
     triggers_.clear();
-    requests_ = status_requests_ = 0;
+    requests_ = status_requests_ = connections_ = 0;
     return json(200, "{}");
   }
   if (!get) return error(path.rfind("/api/", 0) == 0 ? 405 : 404, "no such endpoint");
@@ -115,7 +116,8 @@ HttpResponse RefreshApi::stats() const {
     body += json_quote(key) + ":" + std::to_string(count);
   }
   body += "},\"requests\":" + std::to_string(requests_) +
-          ",\"status_requests\":" + std::to_string(status_requests_) + "}";
+          ",\"status_requests\":" + std::to_string(status_requests_) +
+          ",\"connections\":" + std::to_string(connections_) + "}";
   return json(200, body);
 }
 
@@ -136,6 +138,7 @@ HttpResponse RefreshApi::huge(const HttpRequest& request) const {
     return error(400, "mb must be a whole number from 1 to 4096");
   HttpResponse r = make_response(200, "", "application/octet-stream");
   r.filler_bytes = n << 20;
+  r.until_close = request.param("length") == "0";
   return r;
 }
 

@@ -48,7 +48,8 @@ class RefreshApi {
   std::map<std::string, uint64_t> triggers_;  // by "type/version"
   uint64_t requests_ = 0;
   uint64_t status_requests_ = 0;
-  HeaderList last_headers_;  // of the latest POST /api/refresh
+  uint64_t connections_ = 0;  // that carried at least one request
+  HeaderList last_headers_;   // of the latest POST /api/refresh
 };
 
 }  // namespace example_service

@@ -49,6 +49,7 @@ struct Server::Connection {
   uint64_t filler_left = 0;    // filler bytes still to write after `out`
   bool closing = false;        // close once the output is written
   bool eof = false;            // the peer sent all it will send
+  uint64_t requests = 0;       // answered so far
   bool continue_sent = false;  // "100 Continue" sent for the request being read
   uint32_t interest = 0;       // the events registered with epoll
   Clock::time_point last_active;
@@ -172,6 +173,7 @@ bool Server::process(Connection& c) {
     }
     c.in_used += r.consumed;
     c.continue_sent = false;
+    request.first_on_connection = c.requests++ == 0;
     answer(c, handler_(request), request.keep_alive);
   }
   if (c.in_used > 0 && (c.in_used == c.in.size() || c.in_used > kReadChunk)) {
@@ -188,7 +190,7 @@ void Server::answer(Connection& c, const HttpResponse& response, bool keep_alive
   } else {
     c.out += response.body;
   }
-  if (!keep_alive) c.closing = true;
+  if (!keep_alive || response.until_close) c.closing = true;
 }
 
 // Writes as much output as the socket takes; false on an error.
