@@ -106,7 +106,7 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
                     r.job_id.empty() ? "-" : r.job_id,
                     r.http_status ? std::to_string(r.http_status) : "-", r.error});
   }
-  print_table({"STARTED", "TARGET", "REV", "VERSION", "SLOT", "TRY", "STATE", "TOOK", "POLLS",
+  print_table({"STARTED", "TARGET", "REV", "VERSION", "SLOT", "ATTEMPT", "STATE", "TOOK", "POLLS",
                "JOB", "HTTP", "ERROR"},
               rows);
 }

@@ -56,7 +56,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
     next.attempt = retry->attempt;
     next.started_at = retry->not_before;
     Task& again = add_task(std::move(next), task.target);
-    ctx_.observer.on_note(fmt::format("{} {} will be tried again (attempt {}) at {}",
+    ctx_.observer.on_note(fmt::format("{} {} will be tried again (retry {}) at {}",
                                       again.record.target, again.record.version,
                                       again.record.attempt, format_rfc3339(retry->not_before)));
     schedule(again, TimerKind::kStart, retry->not_before);
