@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -150,8 +151,13 @@ std::string error_message(const Transfer& t, CURLcode code, Failure failure) {
     case Failure::kTooManyRedirects:
       return fmt::format("more than {} redirects", t.request.max_redirects);
     default: {
-      std::string_view text = t.error[0] != '\0' ? t.error : curl_easy_strerror(code);
-      return std::string(trim(text));
+      std::string text(trim(t.error[0] != '\0' ? t.error : curl_easy_strerror(code)));
+      long os_errno = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_errno);
+      // "Couldn't connect to server" says less than "Connection refused".
+      if (code == CURLE_COULDNT_CONNECT && os_errno != 0)
+        text += fmt::format(" ({})", std::strerror(static_cast<int>(os_errno)));
+      return text;
     }
   }
 }
