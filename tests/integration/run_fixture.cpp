@@ -17,7 +17,7 @@ versions = [{versions}]
 poll_interval = "200ms"
 max_poll_interval = "500ms"
 max_refresh_time = "{max_refresh_time}"
-max_concurrency = 16
+max_concurrency = {max_concurrency}
 {extra}
 
 [target.refresh]
@@ -35,6 +35,7 @@ message = "/errorMessage"
 )",
                      fmt::arg("name", s.name), fmt::arg("versions", versions),
                      fmt::arg("extra", s.extra), fmt::arg("max_refresh_time", s.max_refresh_time),
+                     fmt::arg("max_concurrency", s.max_concurrency),
                      fmt::arg("base", service_->base_url()),
                      fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
                      fmt::arg("extra_status", s.extra_status));
@@ -67,12 +68,9 @@ nlohmann::json RunTest::history(std::vector<std::string> extra) const {
 }
 
 nlohmann::json RunTest::service_json(const std::string& path) const {
-  auto r = run_process({"/usr/bin/env", "python3", "-c",
-                        "import sys,urllib.request;"
-                        "sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())",
-                        service_->base_url() + path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(r.out, nullptr, false);
+  auto r = service_->get(path);
+  EXPECT_TRUE(r.ok() && r.status == 200) << path << ": " << r.error << " " << r.status;
+  return nlohmann::json::parse(r.body, nullptr, false);
 }
 
 int RunTest::triggers(const std::string& type_and_version) const {

@@ -24,6 +24,7 @@ struct TargetSpec {
   std::string extra_status;   // more [target.status] lines
   std::string refresh_query;  // appended to the refresh URL
   std::string max_refresh_time = "30s";
+  int max_concurrency = 16;
 };
 
 class RunTest : public ::testing::Test {

@@ -2,6 +2,7 @@
 // example service on 127.0.0.1.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -251,6 +252,32 @@ TEST_F(RunTest, RetriesMakeNewAttemptsOfTheSameSlot) {
   }
   EXPECT_EQ(attempts, (std::set<int>{0, 1, 2}));
   EXPECT_EQ(triggers("cube/will-fail"), 3);
+}
+
+TEST_F(RunTest, PerTargetConcurrencyKeepsVersionsOneAtATime) {
+  apply({{.name = "serial", .versions = {"v1", "v2", "v3"}, .max_concurrency = 1}});
+  auto r = run();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 3u);
+  // Newest first: each version was triggered only after the one before ended.
+  for (size_t i = 0; i + 1 < h.size(); ++i) {
+    EXPECT_GE(ms_of(h[i]["triggered_at"]), ms_of(h[i + 1]["finished_at"])) << h.dump();
+  }
+}
+
+TEST_F(RunTest, GlobalConcurrencyLimitsAllTargetsTogether) {
+  apply({{.name = "a", .versions = {"v1", "v2"}}, {.name = "b", .versions = {"v1", "v2"}}});
+  auto r = run({"--max-concurrency", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 4u);
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const auto& refresh : h) {
+    spans.emplace_back(ms_of(refresh["triggered_at"]), ms_of(refresh["finished_at"]));
+  }
+  std::sort(spans.begin(), spans.end());
+  for (size_t i = 0; i + 1 < spans.size(); ++i) EXPECT_GE(spans[i + 1].first, spans[i].second);
 }
 
 TEST_F(RunTest, DryRunSaysWhatIsDueAndTriggersNothing) {

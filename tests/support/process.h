@@ -1,5 +1,5 @@
+// Runs the real refreshctl binary (or any program) and captures what it
 // printed, for tests that check the program as its users see it.
-#include <chrono>
 #pragma once
 
 #include <chrono>
