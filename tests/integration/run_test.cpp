@@ -1,6 +1,10 @@
 // `refreshctl run` end to end: the real binary, a real SQLite file and the
 // example service on 127.0.0.1.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -214,6 +218,58 @@ TEST_F(RunTest, AKilledRunIsResumedByTheNextWithoutTriggeringAgain) {
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0]["state"], "succeeded");
   EXPECT_EQ(triggers("cube/v1"), 1);
+}
+
+// A socket that accepts connections (in the kernel's backlog) and never
+// answers: a trigger request sent there stays on the wire.
+class BlackHole {
+ public:
+  BlackHole() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~BlackHole() { close(fd_); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(RunTest, ARunKilledMidTriggerLeavesUnknownAndIsNeverTriggeredAgain) {
+  BlackHole hole;
+  std::string text = target_toml({.name = "cube"});
+  text.replace(text.find(service_->base_url() + "/api/refresh"),
+               (service_->base_url() + "/api/refresh").size(), hole.url() + "/api/refresh");
+  ASSERT_EQ(refreshctl_db({"apply", "-f", dir_.write("t.toml", text)}).exit_code, 0);
+  std::string at = format_rfc3339(std::chrono::floor<std::chrono::minutes>(SystemClock().now()) +
+                                  std::chrono::hours(24) + std::chrono::seconds(10));
+  BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
+  for (int i = 0; i < 100; ++i) {
+    auto h = history();
+    if (!h.empty() && h[0]["state"] == "triggering") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  first.signal(SIGKILL);
+  first.wait();
+  ASSERT_EQ(history()[0]["state"], "triggering");
+
+  auto second = run({"--at", at});
+  EXPECT_EQ(second.exit_code, 1) << second.out << second.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u) << "not triggered again";
+  EXPECT_EQ(h[0]["state"], "unknown");
+  EXPECT_NE(h[0]["error"].get<std::string>().find("may or may not have it"), std::string::npos);
+  // Later runs in the same slot leave it alone too.
+  EXPECT_EQ(run({"--at", at}).exit_code, 0);
+  EXPECT_EQ(history().size(), 1u);
 }
 
 TEST_F(RunTest, SigtermStopsWithinSecondsAndTheNextRunFinishesTheWork) {
