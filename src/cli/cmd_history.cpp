@@ -20,35 +20,6 @@ struct HistoryOptions {
   int limit = 50;
 };
 
-std::optional<int64_t> duration_ms(const RefreshRecord& r) {
-  if (!r.finished_at) return std::nullopt;
-  return (*r.finished_at - r.started_at).count();
-}
-
-nlohmann::json optional_time(const std::optional<TimePoint>& t) {
-  return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json();
-}
-
-nlohmann::json to_json(const RefreshRecord& r) {
-  auto ms = duration_ms(r);
-  return {{"id", r.id},
-          {"run_id", r.run_id},
-          {"target", r.target},
-          {"revision", r.revision},
-          {"version", r.version},
-          {"slot", format_rfc3339(r.slot)},
-          {"attempt", r.attempt},
-          {"state", to_string(r.state)},
-          {"started_at", format_rfc3339(r.started_at)},
-          {"triggered_at", optional_time(r.triggered_at)},
-          {"finished_at", optional_time(r.finished_at)},
-          {"duration_ms", ms ? nlohmann::json(*ms) : nlohmann::json()},
-          {"polls", r.polls},
-          {"job_id", r.job_id.empty() ? nlohmann::json() : nlohmann::json(r.job_id)},
-          {"http_status", r.http_status ? nlohmann::json(r.http_status) : nlohmann::json()},
-          {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)}};
-}
-
 HistoryQuery make_query(const HistoryOptions& opt) {
   HistoryQuery q;
   q.targets = opt.targets;
@@ -89,7 +60,7 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
   auto records = unwrap(store->history(query), kExitDatabase);
   if (ctx.global.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : records) out.push_back(to_json(r));
+    for (const auto& r : records) out.push_back(refresh_json(r));
     print_json(out);
     return;
   }
@@ -99,7 +70,7 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : records) {
-    auto ms = duration_ms(r);
+    auto ms = refresh_duration_ms(r);
     rows.push_back({format_rfc3339(r.started_at), r.target, std::to_string(r.revision), r.version,
                     format_rfc3339(r.slot), std::to_string(r.attempt), to_string(r.state),
                     ms ? format_duration(Millis(*ms / 1000 * 1000)) : "-", std::to_string(r.polls),

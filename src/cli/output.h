@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "store/refresh.h"
+
 namespace refreshctl::cli {
 
 // Prints rows under a header, each column as wide as its widest cell.
@@ -13,6 +15,12 @@ void print_table(const std::vector<std::string>& header,
 
 // Prints the value as indented JSON and a newline.
 void print_json(const nlohmann::json& value);
+
+// A refresh as `history --json` and `run --json` print it (SPEC §5 fields).
+nlohmann::json refresh_json(const RefreshRecord& record);
+
+// From start to end, when it has ended.
+std::optional<int64_t> refresh_duration_ms(const RefreshRecord& record);
 
 // True when stdout is a terminal.
 bool stdout_is_terminal();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/output.h"
 #include "util/duration.h"
 
 namespace refreshctl::cli {
@@ -38,20 +39,9 @@ class LogObserver : public engine::RunObserver {
     if (opt_.quiet && !is_failure(r.state)) return;
     TimePoint now = SystemClock().now();
     if (opt_.json) {
-      nlohmann::json line{{"time", format_rfc3339(now)},
-                          {"event", "state"},
-                          {"target", r.target},
-                          {"revision", r.revision},
-                          {"version", r.version},
-                          {"slot", format_rfc3339(r.slot)},
-                          {"attempt", r.attempt},
-                          {"state", to_string(r.state)},
-                          {"refresh_id", r.id},
-                          {"run_id", r.run_id},
-                          {"polls", r.polls}};
-      if (!r.job_id.empty()) line["job_id"] = r.job_id;
-      if (r.http_status) line["http_status"] = r.http_status;
-      if (!r.error.empty()) line["error"] = r.error;
+      nlohmann::json line = refresh_json(r);
+      line["time"] = format_rfc3339(now);
+      line["event"] = "state";
       fmt::print("{}\n", line.dump());
     } else {
       fmt::print("{} {} slot={} rev={}\n", format_rfc3339(now), describe(r), format_rfc3339(r.slot),
