@@ -274,7 +274,7 @@ Result<RunSummary> Runner::run() {
   RCTL_TRY(resume_open());
   RCTL_TRY(plan());
   if (unfinished_ == 0) ctx_.observer.on_note("nothing is due");
-  while (!store_error_) {
+  for (;;) {
     if (!stopping_ && opt_.stop_requested()) begin_stopping();
     RCTL_TRY(start_ready());
     fire_timers();
@@ -284,7 +284,6 @@ Result<RunSummary> Runner::run() {
     if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
     ctx_.http.poll(wait_time());
   }
-  if (store_error_) return *store_error_;
   if (stopping_) {
     // A trigger that certainly did not leave goes back to pending, to be sent
     // by the next run; one that may have left stays triggering (unknown next).

@@ -84,7 +84,6 @@ class Runner {
   std::vector<Task*> dirty_;
   TimePoint last_flush_{};
   TimePoint last_tick_{};
-  std::optional<Error> store_error_;
   bool stopping_ = false;
   TimePoint stop_deadline_{};
 };

@@ -158,6 +158,30 @@ TEST_F(RunTest, SixConcurrentRunsTriggerEachVersionExactlyOnce) {
   EXPECT_EQ(triggers("a/v1"), 1);
 }
 
+TEST_F(RunTest, ARunFindingTheLockHeldNamesTheHolderOrWaitsForIt) {
+  apply({{.name = "cube", .versions = {"v1"}, .refresh_query = "?duration=2s"}});
+  std::string at = format_rfc3339(std::chrono::floor<std::chrono::minutes>(SystemClock().now()) +
+                                  std::chrono::hours(24) + std::chrono::seconds(10));
+  BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
+  for (int i = 0; i < 100; ++i) {
+    auto h = history();
+    if (!h.empty() && h[0]["state"] == "polling") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto busy = run({"--at", at});
+  EXPECT_EQ(busy.exit_code, 0) << busy.err;
+  EXPECT_NE(
+      busy.out.find("another run holds the lock (pid " + std::to_string(first.pid()) + " on "),
+      std::string::npos)
+      << busy.out;
+  auto waited = run({"--at", at, "--wait-lock", "30s"});
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(waited.out.find("another run holds the lock"), std::string::npos) << waited.out;
+  EXPECT_NE(waited.out.find("nothing is due"), std::string::npos) << waited.out;
+  EXPECT_EQ(first.wait().exit_code, 0);
+  EXPECT_EQ(triggers("cube/v1"), 1);
+}
+
 TEST_F(RunTest, ASecretHeaderIsSentButAppearsNowhere) {
   const std::string token = "tok-7f3a9c1e5b";
   std::string text = target_toml({.name = "cube"});
