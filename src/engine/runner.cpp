@@ -66,8 +66,10 @@ Result<void> Runner::resume_open() {
   auto open = ctx_.store.open_refreshes();
   if (!open.ok()) return std::move(open).take_error();
   for (auto& record : *open) {
-    bool selected = false;
-    for (const auto& t : targets_) selected |= t.target.name == record.target;
+    // Without --target every open refresh is finished, also of a target
+    // disabled or removed since it was triggered: it is in flight either way.
+    bool selected = opt_.targets.empty();
+    for (const auto& name : opt_.targets) selected |= name == record.target;
     if (!selected) continue;
     auto target = revision_of(record.target, record.revision);
     if (!target.ok()) return std::move(target).take_error();

@@ -235,6 +235,8 @@ TEST_F(RunTest, AKilledRunIsResumedByTheNextWithoutTriggeringAgain) {
   first.signal(SIGKILL);
   first.wait();
   ASSERT_EQ(history()[0]["state"], "polling");
+  // Disabled meanwhile: what is in flight is still seen to its end.
+  ASSERT_EQ(refreshctl_db({"disable", "cube"}).exit_code, 0);
   auto second = run();
   EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_NE(second.out.find("resuming cube v1"), std::string::npos) << second.out;
