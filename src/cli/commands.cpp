@@ -16,7 +16,8 @@ void setup_commands(CLI::App& app, Context& ctx) {
                  "~/.local/state/refreshctl/refreshctl.db for others)");
   app.add_flag("--json", ctx.global.json, "Machine-readable output on stdout");
   app.add_flag("-v,--verbose", ctx.global.verbose, "More detail (repeatable)");
-  app.add_flag("-q,--quiet", ctx.global.quiet, "Only errors and failures");
+  app.add_flag("-q,--quiet", ctx.global.quiet,
+               "Only errors and failed refreshes (for crontab: no output when all is well)");
   app.require_subcommand(1);
   app.fallthrough();
 

@@ -51,6 +51,9 @@ class LogObserver : public engine::RunObserver {
   }
 
   void on_note(const std::string& text) override {
+    // Quiet is for crontab lines: a run that went well prints nothing, so
+    // cron mails only failures.
+    if (opt_.quiet) return;
     TimePoint now = SystemClock().now();
     if (opt_.json) {
       fmt::print("{}\n",

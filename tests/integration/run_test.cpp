@@ -95,6 +95,18 @@ TEST_F(RunTest, AFailedRefreshIsRecordedWithItsMessageAndExitsOne) {
   EXPECT_EQ(failed.size(), 1u);
 }
 
+TEST_F(RunTest, QuietPrintsNothingWhenAllIsWellAndOnlyTheFailuresOtherwise) {
+  apply({{.name = "cube", .versions = {"good"}}});
+  auto fine = run({"-q"});
+  EXPECT_EQ(fine.exit_code, 0);
+  EXPECT_EQ(fine.out + fine.err, "") << "cron mails any output";
+  apply({{.name = "cube", .versions = {"good", "will-fail"}}});
+  auto failed = run({"-q", "--now"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(failed.out.find(" good "), std::string::npos) << failed.out;
+  EXPECT_NE(failed.out.find("cube will-fail failed"), std::string::npos) << failed.out;
+}
+
 TEST_F(RunTest, ARefreshThatNeverFinishesTimesOutWithinMaxRefreshTimePlusOnePoll) {
   apply({{.name = "cube", .versions = {"hang"}, .max_refresh_time = "2s"}});
   auto r = run();
