@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
-scripts/build.sh >/dev/null
+scripts/build.sh refreshctl refreshctl-example-service >/dev/null
 
 workdir=$(mktemp -d)
 build/refreshctl-example-service --port 0 --port-file "$workdir/port" --duration 2s --quiet &
