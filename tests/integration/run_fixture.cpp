@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
+
 namespace refreshctl::testing {
 
 std::string RunTest::target_toml(const TargetSpec& s) const {
@@ -65,6 +68,16 @@ nlohmann::json RunTest::history(std::vector<std::string> extra) const {
   auto r = refreshctl_db(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::json::parse(r.out);
+}
+
+void RunTest::wait_for_state(const std::string& state, size_t count) const {
+  for (int i = 0; i < 100; ++i) {
+    size_t n = 0;
+    for (const auto& r : history()) n += r["state"] == state;
+    if (n >= count) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "no " << count << " refreshes in state " << state << " within 5 s";
 }
 
 nlohmann::json RunTest::service_json(const std::string& path) const {

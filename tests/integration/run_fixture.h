@@ -39,6 +39,9 @@ class RunTest : public ::testing::Test {
   ProcessResult refreshctl_db(std::vector<std::string> args, RunOptions options = {}) const;
   ProcessResult run(std::vector<std::string> extra = {}) const;
   nlohmann::json history(std::vector<std::string> extra = {}) const;
+  // Waits (up to 5 s) until `count` refreshes are in `state`, as a run in
+  // the background records them.
+  void wait_for_state(const std::string& state, size_t count) const;
   // GET on the example service, parsed as JSON.
   nlohmann::json service_json(const std::string& path) const;
   // How many refresh requests the service received for type/version.

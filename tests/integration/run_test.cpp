@@ -175,11 +175,7 @@ TEST_F(RunTest, ARunFindingTheLockHeldNamesTheHolderOrWaitsForIt) {
   std::string at = format_rfc3339(std::chrono::floor<std::chrono::minutes>(SystemClock().now()) +
                                   std::chrono::hours(24) + std::chrono::seconds(10));
   BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
-  for (int i = 0; i < 100; ++i) {
-    auto h = history();
-    if (!h.empty() && h[0]["state"] == "polling") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  wait_for_state("polling", 1);
   auto busy = run({"--at", at});
   EXPECT_EQ(busy.exit_code, 0) << busy.err;
   EXPECT_NE(
@@ -239,11 +235,7 @@ TEST_F(RunTest, AKilledRunIsResumedByTheNextWithoutTriggeringAgain) {
   apply({{.name = "cube", .versions = {"v1"}, .refresh_query = "?duration=3s"}});
   BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run"});
   // Wait until it is polling, then kill it without warning.
-  for (int i = 0; i < 100; ++i) {
-    auto h = history();
-    if (!h.empty() && h[0]["state"] == "polling") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  wait_for_state("polling", 1);
   first.signal(SIGKILL);
   first.wait();
   ASSERT_EQ(history()[0]["state"], "polling");
@@ -290,11 +282,7 @@ TEST_F(RunTest, ARunKilledMidTriggerLeavesUnknownAndIsNeverTriggeredAgain) {
   std::string at = format_rfc3339(std::chrono::floor<std::chrono::minutes>(SystemClock().now()) +
                                   std::chrono::hours(24) + std::chrono::seconds(10));
   BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
-  for (int i = 0; i < 100; ++i) {
-    auto h = history();
-    if (!h.empty() && h[0]["state"] == "triggering") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  wait_for_state("triggering", 1);
   first.signal(SIGKILL);
   first.wait();
   ASSERT_EQ(history()[0]["state"], "triggering");
@@ -313,11 +301,7 @@ TEST_F(RunTest, ARunKilledMidTriggerLeavesUnknownAndIsNeverTriggeredAgain) {
 TEST_F(RunTest, SigtermStopsWithinSecondsAndTheNextRunFinishesTheWork) {
   apply({{.name = "cube", .versions = {"v1", "v2"}, .refresh_query = "?duration=4s"}});
   BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run"});
-  for (int i = 0; i < 100; ++i) {
-    auto h = history();
-    if (h.size() == 2 && h[0]["state"] == "polling" && h[1]["state"] == "polling") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  wait_for_state("polling", 2);
   auto start = std::chrono::steady_clock::now();
   first.signal(SIGTERM);
   auto stopped = first.wait();
