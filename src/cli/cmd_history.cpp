@@ -73,7 +73,7 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
     auto ms = refresh_duration_ms(r);
     rows.push_back({format_rfc3339(r.started_at), r.target, std::to_string(r.revision), r.version,
                     format_rfc3339(r.slot), std::to_string(r.attempt), to_string(r.state),
-                    ms ? format_duration(Millis(*ms / 1000 * 1000)) : "-", std::to_string(r.polls),
+                    ms ? format_elapsed(Millis(*ms)) : "-", std::to_string(r.polls),
                     r.job_id.empty() ? "-" : r.job_id,
                     r.http_status ? std::to_string(r.http_status) : "-", r.error});
   }

@@ -11,20 +11,13 @@
 namespace refreshctl::cli {
 namespace {
 
-// "850ms", "2.4s", "1m05s": precise enough for a log line.
-std::string elapsed(std::chrono::milliseconds d) {
-  if (d < std::chrono::seconds(1)) return fmt::format("{}ms", d.count());
-  if (d < std::chrono::minutes(1)) return fmt::format("{:.1f}s", d.count() / 1000.0);
-  return format_duration(std::chrono::duration_cast<std::chrono::seconds>(d));
-}
-
 std::string describe(const RefreshRecord& r) {
   std::string line = fmt::format("{} {} {}", r.target, r.version, to_string(r.state));
   if (r.attempt > 0) line += fmt::format(" (retry {})", r.attempt);
   if (!r.job_id.empty()) line += " job=" + r.job_id;
   if (r.state == RefreshState::kPolling && r.polls > 0) line += fmt::format(" polls={}", r.polls);
   if (is_terminal(r.state) && r.finished_at) {
-    line += " after " + elapsed(*r.finished_at - r.started_at);
+    line += " after " + format_elapsed(*r.finished_at - r.started_at);
     if (r.polls > 0) line += fmt::format(", {} polls", r.polls);
   }
   if (!r.error.empty()) line += ": " + r.error;
@@ -88,7 +81,7 @@ class TerminalObserver : public engine::RunObserver {
       const RefreshRecord& r = *in_flight[i];
       auto since = r.triggered_at.value_or(r.started_at);
       fmt::print("  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version, to_string(r.state),
-                 elapsed(now - since), r.polls);
+                 format_elapsed(now - since), r.polls);
       ++lines_;
     }
     if (in_flight.size() > kShown) {

@@ -72,4 +72,11 @@ std::string format_duration(Millis d) {
   return out;
 }
 
+std::string format_elapsed(Millis d) {
+  if (d < std::chrono::seconds(1)) return fmt::format("{}ms", d.count());
+  if (d < std::chrono::minutes(1))
+    return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000);
+  return format_duration(std::chrono::duration_cast<std::chrono::seconds>(d));
+}
+
 }  // namespace refreshctl

@@ -18,4 +18,7 @@ Result<Millis> parse_duration(std::string_view text);
 // The shortest exact form: 90000ms -> "90s", 5400000ms -> "1h30m", 0 -> "0s".
 std::string format_duration(Millis d);
 
+// For people reading logs and tables: "850ms", "2.4s", "1m5s".
+std::string format_elapsed(Millis d);
+
 }  // namespace refreshctl

@@ -38,6 +38,12 @@ TEST(Duration, FormatsTheShortestExactForm) {
   }
 }
 
+TEST(Duration, ElapsedTimesReadEasily) {
+  EXPECT_EQ(format_elapsed(milliseconds(850)), "850ms");
+  EXPECT_EQ(format_elapsed(milliseconds(2'449)), "2.4s");
+  EXPECT_EQ(format_elapsed(milliseconds(65'400)), "1m5s");
+}
+
 TEST(Time, FormatsAndParsesRfc3339) {
   auto t = parse_rfc3339("2026-11-23T02:30:00Z");
   ASSERT_TRUE(t.ok());
