@@ -18,13 +18,14 @@ struct ApplyOptions {
 void run_apply(const ApplyOptions& opt, Context& ctx) {
   // Every file is read and checked before anything is written: all or nothing.
   auto loaded = unwrap(load_target_files(opt.files), kExitUsage);
-  auto store = open_store_or_fail(ctx.global);
-  std::vector<TargetChange> changes;
-  for (auto& t : loaded) changes.push_back({std::move(t.target), "apply " + t.source});
   if (opt.dry_run) {
-    for (const auto& c : changes) fmt::print("{}: valid\n", c.target.name);
+    for (const auto& t : loaded) fmt::print("{}: valid\n", t.target.name);
     return;
   }
+  auto store = open_store_or_fail(ctx.global);
+  std::vector<TargetChange> changes;
+  changes.reserve(loaded.size());
+  for (auto& t : loaded) changes.push_back({std::move(t.target), "apply " + t.source});
   apply_and_report(*store, changes, ctx.global.json);
 }
 

@@ -30,6 +30,7 @@ void run_revisions(const RevisionsOptions& opt, Context& ctx) {
     return;
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(revisions.size());
   for (const auto& r : revisions) {
     rows.push_back({std::to_string(r.revision) + (r.revision == current_revision ? " *" : ""),
                     format_rfc3339(r.created_at), r.source});

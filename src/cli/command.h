@@ -53,7 +53,7 @@ T unwrap(Result<T> result, int code) {
   if (!result.ok()) throw Failure(code, result.error());
   return std::move(result).value();
 }
-inline void unwrap(Result<void> result, int code) {
+inline void unwrap(const Result<void>& result, int code) {
   if (!result.ok()) throw Failure(code, result.error());
 }
 

@@ -284,36 +284,45 @@ const std::vector<Field>& target_fields() {
 
 const std::vector<Field>& refresh_fields() {
   static const std::vector<Field> fields{
-      field("method", read_method, [](Target& t, std::string v) { t.refresh.method = v; }),
-      field("url", url_parser(false), [](Target& t, std::string v) { t.refresh.url = v; }),
+      field("method", read_method,
+            [](Target& t, std::string v) { t.refresh.method = std::move(v); }),
+      field("url", url_parser(false),
+            [](Target& t, std::string v) { t.refresh.url = std::move(v); }),
       field(
           "headers", [](const toml::node& n) { return read_headers(n, false); },
           [](Target& t, HeaderList v) { t.refresh.headers = std::move(v); }),
-      field("body", template_parser(false), [](Target& t, std::string v) { t.refresh.body = v; }),
+      field("body", template_parser(false),
+            [](Target& t, std::string v) { t.refresh.body = std::move(v); }),
       field("success_codes", read_codes,
             [](Target& t, std::vector<int> v) { t.refresh.success_codes = std::move(v); }),
-      field("job_id", read_job_id, [](Target& t, std::string v) { t.refresh.job_id = v; }),
+      field("job_id", read_job_id,
+            [](Target& t, std::string v) { t.refresh.job_id = std::move(v); }),
   };
   return fields;
 }
 
 const std::vector<Field>& status_fields() {
   static const std::vector<Field> fields{
-      field("method", read_method, [](Target& t, std::string v) { t.status.method = v; }),
-      field("url", url_parser(true), [](Target& t, std::string v) { t.status.url = v; }),
+      field("method", read_method,
+            [](Target& t, std::string v) { t.status.method = std::move(v); }),
+      field("url", url_parser(true), [](Target& t, std::string v) { t.status.url = std::move(v); }),
       field(
           "headers", [](const toml::node& n) { return read_headers(n, true); },
           [](Target& t, HeaderList v) { t.status.headers = std::move(v); }),
-      field("body", template_parser(true), [](Target& t, std::string v) { t.status.body = v; }),
-      field("state", pointer_parser(), [](Target& t, std::string v) { t.status.state = v; }),
+      field("body", template_parser(true),
+            [](Target& t, std::string v) { t.status.body = std::move(v); }),
+      field("state", pointer_parser(),
+            [](Target& t, std::string v) { t.status.state = std::move(v); }),
       field("succeeded", non_empty_strings(),
             [](Target& t, std::vector<std::string> v) { t.status.succeeded = std::move(v); }),
       field("failed", read_strings,
             [](Target& t, std::vector<std::string> v) { t.status.failed = std::move(v); }),
       field("running_codes", read_codes,
             [](Target& t, std::vector<int> v) { t.status.running_codes = std::move(v); }),
-      field("error", pointer_parser(), [](Target& t, std::string v) { t.status.error = v; }),
-      field("message", pointer_parser(), [](Target& t, std::string v) { t.status.message = v; }),
+      field("error", pointer_parser(),
+            [](Target& t, std::string v) { t.status.error = std::move(v); }),
+      field("message", pointer_parser(),
+            [](Target& t, std::string v) { t.status.message = std::move(v); }),
   };
   return fields;
 }
@@ -329,7 +338,8 @@ const std::vector<Field>& http_fields() {
             [](Target& t, int64_t v) { t.http.max_body_bytes = v; }),
       field("max_redirects", int_parser(0, 20),
             [](Target& t, int64_t v) { t.http.max_redirects = static_cast<int>(v); }),
-      field("ca_bundle", read_string, [](Target& t, std::string v) { t.http.ca_bundle = v; }),
+      field("ca_bundle", read_string,
+            [](Target& t, std::string v) { t.http.ca_bundle = std::move(v); }),
       field("insecure", bool_parser(), [](Target& t, bool v) { t.http.insecure = v; }),
   };
   return fields;

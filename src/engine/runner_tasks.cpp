@@ -73,7 +73,7 @@ void Runner::send_trigger(Task& task) {
   if (!task.record.triggered_at) task.record.triggered_at = now();
   task.request_in_flight = true;
   ++triggers_in_flight_;
-  ctx_.http.submit(std::move(built->request), [this, &task](http::Response response) {
+  ctx_.http.submit(std::move(built->request), [this, &task](const http::Response& response) {
     task.request_in_flight = false;
     --triggers_in_flight_;
     on_trigger(task, response);
@@ -127,7 +127,7 @@ void Runner::send_poll(Task& task) {
   }
   for (auto& s : built->secrets) task.secrets.push_back(std::move(s));
   task.request_in_flight = true;
-  ctx_.http.submit(std::move(built->request), [this, &task](http::Response response) {
+  ctx_.http.submit(std::move(built->request), [this, &task](const http::Response& response) {
     task.request_in_flight = false;
     on_poll(task, response);
   });

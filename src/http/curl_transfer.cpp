@@ -77,7 +77,9 @@ void set_headers(Transfer& t) {
   t.headers = curl_slist_append(nullptr, "Expect:");
   for (const auto& [name, value] : t.request.headers) {
     // "Name;" is libcurl's way to send a header with an empty value.
-    std::string line = value.empty() ? name + ";" : name + ": " + value;
+    std::string line = name;
+    line += value.empty() ? ";" : ": ";
+    line += value;
     t.headers = curl_slist_append(t.headers, line.c_str());
   }
   curl_easy_setopt(t.easy, CURLOPT_HTTPHEADER, t.headers);
