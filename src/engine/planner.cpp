@@ -13,8 +13,8 @@ namespace refreshctl::engine {
 Result<std::vector<TargetRecord>> select_targets(Store& store,
                                                  const std::vector<std::string>& names) {
   auto all = store.targets();
-  if (!all.ok() || names.empty()) {
-    if (!all.ok()) return all;
+  if (!all.ok()) return all;
+  if (names.empty()) {
     std::vector<TargetRecord> enabled;
     for (auto& t : *all) {
       if (t.target.enabled) enabled.push_back(std::move(t));

@@ -103,7 +103,7 @@ Result<void> Runner::resume_open() {
 Result<void> Runner::plan() {
   auto planned = plan_due(ctx_.store, targets_, now(), opt_.manual);
   if (!planned.ok()) return std::move(planned).take_error();
-  std::vector<RefreshRecord*> missed;
+  std::vector<Task*> missed;
   for (const auto& p : *planned) {
     RefreshRecord r;
     r.run_id = summary_.run_id;
@@ -122,7 +122,7 @@ Result<void> Runner::plan() {
       task.record.state = RefreshState::kMissed;
       task.record.finished_at = task.record.started_at;
       task.record.error = p.missed_note;
-      missed.push_back(&task.record);
+      missed.push_back(&task);
     } else if (p.not_before > now()) {
       schedule(task, TimerKind::kStart, p.not_before);
     } else {
@@ -130,16 +130,17 @@ Result<void> Runner::plan() {
     }
   }
   if (missed.empty()) return {};
+  // A missed slot is only recorded: claimed as finished, never sent.
+  std::vector<RefreshRecord*> records;
+  for (Task* task : missed) records.push_back(&task->record);
   std::vector<bool> claimed;
-  RCTL_TRY(ctx_.store.claim(missed, &claimed));
-  for (auto& task : tasks_) {
-    if (task->record.state != RefreshState::kMissed || task->finished) continue;
-    task->finished = true;
+  RCTL_TRY(ctx_.store.claim(records, &claimed));
+  for (size_t i = 0; i < missed.size(); ++i) {
+    missed[i]->finished = true;
     --unfinished_;
-    if (task->record.id != 0) {
-      ++summary_.by_state[RefreshState::kMissed];
-      ctx_.observer.on_state(task->record);
-    }
+    if (!claimed[i]) continue;  // another run recorded it
+    ++summary_.by_state[RefreshState::kMissed];
+    ctx_.observer.on_state(missed[i]->record);
   }
   return {};
 }
