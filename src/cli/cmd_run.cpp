@@ -34,17 +34,6 @@ std::atomic<int> g_stop_signal{0};
 
 void on_stop_signal(int sig) { g_stop_signal = sig; }
 
-// The system clock shifted so that the run starts at --at: schedules are
-// checked as of that time while polls and timeouts still pass in real time.
-class ShiftedClock : public Clock {
- public:
-  explicit ShiftedClock(Millis shift) : shift_(shift) {}
-  TimePoint now() const override { return SystemClock().now() + shift_; }
-
- private:
-  Millis shift_;
-};
-
 class DryRunObserver : public engine::RunObserver {
  public:
   explicit DryRunObserver(bool json) : json_(json) {}
@@ -70,35 +59,20 @@ class DryRunObserver : public engine::RunObserver {
   nlohmann::json items_ = nlohmann::json::array();
 };
 
-// Takes the run lock, waiting up to --wait-lock. nullptr: another run holds it.
-std::unique_ptr<RunLock> take_lock(Store& store, Millis wait, engine::RunObserver& observer) {
-  auto deadline = std::chrono::steady_clock::now() + wait;
-  for (;;) {
-    std::string holder;
-    auto lock = unwrap(store.try_lock_run(&holder), kExitDatabase);
-    if (lock) return lock;
-    if (std::chrono::steady_clock::now() >= deadline || g_stop_signal != 0) {
-      observer.on_note(fmt::format("another run holds the lock ({}); nothing to do", holder));
-      return nullptr;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-}
-
 void run_run(const RunCommandOptions& opt, Context& ctx) {
   Millis wait_lock{0};
   if (!opt.wait_lock.empty()) {
     wait_lock = unwrap(parse_duration(opt.wait_lock), kExitUsage);
   }
-  Millis shift{0};
-  if (!opt.at.empty()) {
-    shift = unwrap(parse_rfc3339(opt.at), kExitUsage) - SystemClock().now();
-  }
+  std::optional<TimePoint> at;
+  if (!opt.at.empty()) at = unwrap(parse_rfc3339(opt.at), kExitUsage);
   auto store = open_store_or_fail(ctx.global);
   for (const auto& name : opt.targets) require_target(*store, name);
 
-  ShiftedClock clock(shift);
+  SystemClock clock;
   engine::RunOptions run_options;
+  run_options.at = at;
+  run_options.wait_lock = wait_lock;
   run_options.targets = opt.targets;
   run_options.manual = opt.now;
   run_options.dry_run = opt.dry_run;
@@ -114,11 +88,6 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
   }
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
-  std::unique_ptr<RunLock> lock;
-  if (!opt.dry_run) {
-    lock = take_lock(*store, wait_lock, *observer);
-    if (!lock) return;  // exit 0: the other run does the work
-  }
   auto http = http::make_curl_client();
   engine::RunContext context{*store, *http, clock, system_resolver(), *observer};
   auto summary = unwrap(engine::run_refreshes(context, run_options), kExitDatabase);

@@ -29,7 +29,8 @@ class LogObserver : public engine::RunObserver {
   explicit LogObserver(const ObserverOptions& o) : opt_(o) {}
 
   void on_state(const RefreshRecord& r) override {
-    if (opt_.quiet && !is_failure(r.state)) return;
+    // A missed slot is worth a cron mail too: nothing ran.
+    if (opt_.quiet && !is_failure(r.state) && r.state != RefreshState::kMissed) return;
     TimePoint now = SystemClock().now();
     if (opt_.json) {
       nlohmann::json line = refresh_json(r);
@@ -46,7 +47,13 @@ class LogObserver : public engine::RunObserver {
   void on_note(const std::string& text) override {
     // Quiet is for crontab lines: a run that went well prints nothing, so
     // cron mails only failures.
-    if (opt_.quiet) return;
+    if (!opt_.quiet) print_note(text);
+  }
+
+  void on_warning(const std::string& text) override { print_note(text); }
+
+ private:
+  void print_note(const std::string& text) {
     TimePoint now = SystemClock().now();
     if (opt_.json) {
       fmt::print("{}\n",
@@ -58,7 +65,6 @@ class LogObserver : public engine::RunObserver {
     std::fflush(stdout);
   }
 
- private:
   ObserverOptions opt_;
 };
 
@@ -114,10 +120,22 @@ std::string summary_line(const engine::RunSummary& s) {
     parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, to_string(state));
   }
   std::string line =
-      fmt::format("run {}: {} refresh{}", s.run_id, s.total(), s.total() == 1 ? "" : "es");
+      fmt::format("run {}: {} refresh{} ended", s.run_id, s.total(), s.total() == 1 ? "" : "es");
   if (!parts.empty()) line += ": " + parts;
-  if (s.resumed > 0) line += fmt::format(" ({} resumed from an earlier run)", s.resumed);
-  if (s.stopped) line += "; stopped early, open refreshes are left for the next run";
+  if (s.attempts != s.total()) {
+    line += fmt::format(" ({} trigger request{}, retries included)", s.attempts,
+                        s.attempts == 1 ? "" : "s");
+  }
+  if (s.resumed > 0) line += fmt::format("; {} resumed from an earlier run", s.resumed);
+  if (s.busy > 0) {
+    line += fmt::format("; {} target{} busy in another run", s.busy, s.busy == 1 ? "" : "s");
+  }
+  if (s.stuck > 0) line += fmt::format(" ({} stuck)", s.stuck);
+  if (s.left > 0) {
+    line +=
+        fmt::format("; {} refresh{} left open for the next run", s.left, s.left == 1 ? "" : "es");
+  }
+  if (s.stopped) line += "; stopped early";
   return line;
 }
 

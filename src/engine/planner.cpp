@@ -10,18 +10,16 @@
 
 namespace refreshctl::engine {
 
-Result<std::vector<TargetRecord>> select_targets(Store& store,
-                                                 const std::vector<std::string>& names) {
+Result<Selection> select_targets(Store& store, const std::vector<std::string>& names) {
   auto all = store.targets();
-  if (!all.ok()) return all;
+  if (!all.ok()) return std::move(all).take_error();
+  Selection out;
   if (names.empty()) {
-    std::vector<TargetRecord> enabled;
     for (auto& t : *all) {
-      if (t.target.enabled) enabled.push_back(std::move(t));
+      if (t.target.enabled) out.targets.push_back(std::move(t));
     }
-    return enabled;
+    return out;
   }
-  std::vector<TargetRecord> chosen;
   std::vector<std::string> known;
   for (const auto& t : *all) known.push_back(t.target.name);
   for (const auto& name : names) {
@@ -30,17 +28,20 @@ Result<std::vector<TargetRecord>> select_targets(Store& store,
     if (it == all->end()) {
       return make_error(fmt::format("no target named \"{}\"{}", name, did_you_mean(name, known)));
     }
-    chosen.push_back(*it);
+    if (!it->target.enabled) {
+      out.disabled.push_back(name);
+    } else if (std::none_of(out.targets.begin(), out.targets.end(),
+                            [&](const TargetRecord& t) { return t.target.name == name; })) {
+      out.targets.push_back(*it);
+    }
   }
-  return chosen;
+  return out;
 }
 
-std::optional<PlannedRefresh> plan_retry(const TargetRecord& target, const RefreshRecord& last) {
-  const Target& t = target.target;
+std::optional<PlannedRefresh> plan_retry(const Target& t, const RefreshRecord& last) {
   if (!is_failure(last.state) || last.attempt >= t.retries) return std::nullopt;
   if (last.state == RefreshState::kUnknown && !t.retrigger_unknown) return std::nullopt;
   PlannedRefresh retry;
-  retry.target = &target;
   retry.version = last.version;
   retry.slot = last.slot;
   retry.attempt = last.attempt + 1;
@@ -48,40 +49,37 @@ std::optional<PlannedRefresh> plan_retry(const TargetRecord& target, const Refre
   return retry;
 }
 
-Result<std::vector<PlannedRefresh>> plan_due(Store& store,
-                                             const std::vector<TargetRecord>& targets,
-                                             TimePoint now,
-                                             bool manual) {
+std::string missed_note(const Target& t, TimePoint slot, Millis late) {
+  return fmt::format("slot {} was {} late, past starting_deadline {}", format_rfc3339(slot),
+                     format_duration(late), format_duration(t.starting_deadline.value_or(late)));
+}
+
+Result<std::vector<PlannedRefresh>> plan_target(
+    Store& store, const TargetRecord& record, TimePoint now, TimePoint schedule_now, bool manual) {
+  const Target& t = record.target;
+  schedule::DueSlot due{std::chrono::floor<std::chrono::seconds>(schedule_now), false};
+  if (!manual) {
+    auto slot = schedule::due_slot(t, schedule_now, record.revision_created_at);
+    if (!slot.ok()) return make_error(fmt::format("target {}: {}", t.name, slot.error()));
+    if (!*slot) return std::vector<PlannedRefresh>{};
+    due = **slot;
+  }
+  auto existing = store.slot_refreshes(t.name, due.slot);
+  if (!existing.ok()) return std::move(existing).take_error();
   std::vector<PlannedRefresh> out;
-  for (const auto& record : targets) {
-    const Target& t = record.target;
-    schedule::DueSlot due{std::chrono::floor<std::chrono::seconds>(now), false};
-    if (!manual) {
-      auto slot = schedule::due_slot(t, now, record.revision_created_at);
-      if (!slot.ok()) return make_error(fmt::format("target {}: {}", t.name, slot.error()));
-      if (!*slot) continue;
-      due = **slot;
+  for (const auto& version : t.versions) {
+    const RefreshRecord* last = nullptr;  // the highest attempt of this version
+    for (const auto& r : *existing) {
+      if (r.version == version && (last == nullptr || r.attempt > last->attempt)) last = &r;
     }
-    auto existing = store.slot_refreshes(t.name, due.slot);
-    if (!existing.ok()) return std::move(existing).take_error();
-    for (const auto& version : t.versions) {
-      const RefreshRecord* last = nullptr;  // the highest attempt of this version
-      for (const auto& r : *existing) {
-        if (r.version == version && (last == nullptr || r.attempt > last->attempt)) last = &r;
-      }
-      if (last != nullptr) {
-        if (!is_terminal(last->state)) continue;  // open: resumed, not planned
-        if (auto retry = plan_retry(record, *last)) out.push_back(*retry);
-        continue;
-      }
-      PlannedRefresh p{&record, version, due.slot, 0, now, due.missed, ""};
-      if (due.missed) {
-        p.missed_note =
-            fmt::format("slot {} was {} late, past starting_deadline {}", format_rfc3339(due.slot),
-                        format_duration(now - due.slot), format_duration(*t.starting_deadline));
-      }
-      out.push_back(std::move(p));
+    if (last != nullptr) {
+      if (!is_terminal(last->state)) continue;  // open: resumed, not planned
+      if (auto retry = plan_retry(t, *last)) out.push_back(*retry);
+      continue;
     }
+    PlannedRefresh p{version, due.slot, 0, now, due.missed, ""};
+    if (due.missed) p.missed_note = missed_note(t, due.slot, schedule_now - due.slot);
+    out.push_back(std::move(p));
   }
   return out;
 }

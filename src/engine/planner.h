@@ -1,9 +1,9 @@
-// What a run has to do, decided before anything is sent: the due slot of
-// each target, which (version, attempt) of it is still to be triggered, and
-// which refreshes a killed run left open.
+// What a run has to do for a target, decided before anything is sent: its
+// due slot, which (version, attempt) of it is still to be triggered, and
+// which targets the run works on at all.
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,28 +13,33 @@
 namespace refreshctl::engine {
 
 struct PlannedRefresh {
-  const TargetRecord* target = nullptr;
   std::string version;
   TimePoint slot;
   int attempt = 0;
-  TimePoint not_before;     // a retry waits for retry_delay
+  TimePoint not_before;     // a retry waits for retry_delay (real time)
   bool missed = false;      // past starting_deadline: record only
   std::string missed_note;  // why, for the record
 };
 
+struct Selection {
+  std::vector<TargetRecord> targets;  // enabled, in the order given (or by name)
+  std::vector<std::string> disabled;  // named on the command line but disabled
+};
+
 // Chooses the targets of this run: every enabled target, or those named
 // (which must exist). Fails with a "did you mean" for an unknown name.
-Result<std::vector<TargetRecord>> select_targets(Store& store,
-                                                 const std::vector<std::string>& names);
+Result<Selection> select_targets(Store& store, const std::vector<std::string>& names);
 
-// The refreshes due now for these targets. `manual` (--now) uses `now` as
-// the slot of every target, whatever its schedule.
-Result<std::vector<PlannedRefresh>> plan_due(Store& store,
-                                             const std::vector<TargetRecord>& targets,
-                                             TimePoint now,
-                                             bool manual);
+// The refreshes of `target` due at `schedule_now` (the run's idea of the
+// time, shifted by --at) that are not yet recorded. `manual` (--now) uses
+// schedule_now as the slot, whatever the schedule. Reads the slot's records.
+Result<std::vector<PlannedRefresh>> plan_target(
+    Store& store, const TargetRecord& target, TimePoint now, TimePoint schedule_now, bool manual);
 
 // The attempt to make after `last` ended, if the target allows another.
-std::optional<PlannedRefresh> plan_retry(const TargetRecord& target, const RefreshRecord& last);
+std::optional<PlannedRefresh> plan_retry(const Target& target, const RefreshRecord& last);
+
+// Why a slot that is `late` past its time is recorded missed.
+std::string missed_note(const Target& target, TimePoint slot, Millis late);
 
 }  // namespace refreshctl::engine

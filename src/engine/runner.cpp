@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "engine/runner_impl.h"
 #include "util/duration.h"
 
 namespace refreshctl::engine {
 
 bool RunSummary::any_failure() const {
+  if (stuck > 0) return true;
   for (const auto& [state, count] : by_state) {
     if (is_failure(state) && count > 0) return true;
   }
@@ -27,6 +30,7 @@ Result<RunSummary> run_refreshes(const RunContext& context, const RunOptions& op
 }
 
 namespace detail {
+namespace {
 
 using std::chrono::milliseconds;
 
@@ -34,133 +38,81 @@ constexpr milliseconds kFlushEvery{200};
 constexpr milliseconds kTickEvery{200};
 constexpr milliseconds kMaxWait{200};
 
-Task& Runner::add_task(RefreshRecord record, const TargetRecord* target) {
+// An observer that cannot stop the run: output that fails (a closed pipe, a
+// full disk) is given up, the refreshes go on and are recorded.
+class ShieldedObserver : public RunObserver {
+ public:
+  explicit ShieldedObserver(RunObserver& inner) : inner_(inner) {}
+  void on_state(const RefreshRecord& r) override {
+    guard([&] { inner_.on_state(r); });
+  }
+  void on_note(const std::string& text) override {
+    guard([&] { inner_.on_note(text); });
+  }
+  void on_warning(const std::string& text) override {
+    guard([&] { inner_.on_warning(text); });
+  }
+  void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
+    guard([&] { inner_.on_tick(in_flight, now); });
+  }
+
+ private:
+  template <class F>
+  void guard(F&& f) {
+    if (broken_) return;
+    try {
+      f();
+    } catch (const std::exception&) {
+      broken_ = true;
+    }
+  }
+  RunObserver& inner_;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+Runner::Runner(const RunContext& context, const RunOptions& options)
+    : ctx_(context),
+      opt_(options),
+      shield_(std::make_unique<ShieldedObserver>(context.observer)),
+      observer_(*shield_) {}
+
+TimePoint Runner::schedule_now() const {
+  if (!opt_.at) return now();
+  return *opt_.at + (now() - started_);
+}
+
+Task& Runner::add_task(RefreshRecord record, TargetWork& work, const TargetRecord* target) {
   auto task = std::make_unique<Task>();
   task->record = std::move(record);
+  task->work = &work;
   task->target = target;
   tasks_.push_back(std::move(task));
   ++unfinished_;
+  ++work.unfinished;
   return *tasks_.back();
 }
 
-Result<const TargetRecord*> Runner::revision_of(const std::string& name, int revision) {
-  for (const auto& t : targets_) {
-    if (t.target.name == name && t.revision == revision) return &t;
-  }
-  auto key = std::make_pair(name, revision);
-  auto it = other_revisions_.find(key);
-  if (it != other_revisions_.end()) return it->second.get();
-  auto loaded = ctx_.store.target(name, revision, true);
-  if (!loaded.ok()) return std::move(loaded).take_error();
-  if (!*loaded) return static_cast<const TargetRecord*>(nullptr);
-  auto stored = std::make_unique<TargetRecord>(std::move(**loaded));
-  const TargetRecord* p = stored.get();
-  other_revisions_.emplace(key, std::move(stored));
-  return p;
-}
-
-// A run that was killed leaves refreshes open. Pending ones were never sent
-// and are sent now; polling ones are polled again (never re-triggered);
-// triggering ones may or may not have reached the service: unknown.
-Result<void> Runner::resume_open() {
-  auto open = ctx_.store.open_refreshes();
-  if (!open.ok()) return std::move(open).take_error();
-  for (auto& record : *open) {
-    // Without --target every open refresh is finished, also of a target
-    // disabled or removed since it was triggered: it is in flight either way.
-    bool selected = opt_.targets.empty();
-    for (const auto& name : opt_.targets) selected |= name == record.target;
-    if (!selected) continue;
-    auto target = revision_of(record.target, record.revision);
-    if (!target.ok()) return std::move(target).take_error();
-    int old_run = static_cast<int>(record.run_id);
-    record.run_id = summary_.run_id;
-    Task& task = add_task(std::move(record), *target);
-    ++summary_.resumed;
-    if (*target == nullptr) {
-      finish(task, RefreshState::kError, "its target revision is no longer stored", false);
-    } else if (task.record.state == RefreshState::kPending) {
-      ready_.push_back(&task);
-    } else if (task.record.state == RefreshState::kTriggering) {
-      finish(task, RefreshState::kUnknown,
-             fmt::format("run {} ended while sending the refresh request; the service may or "
-                         "may not have it",
-                         old_run),
-             false);
-    } else {
-      activate(task);
-      task.interval = task.target->target.poll_interval;
-      schedule(task, TimerKind::kDeadline, task.record.deadline.value_or(now()));
-      schedule(task, TimerKind::kPoll, now());
-      ctx_.observer.on_note(fmt::format(
-          "resuming {} {} (job {}), left polling by run {}", task.record.target,
-          task.record.version, task.record.job_id.empty() ? "-" : task.record.job_id, old_run));
-    }
-  }
-  return flush(true);
-}
-
-Result<void> Runner::plan() {
-  auto planned = plan_due(ctx_.store, targets_, now(), opt_.manual);
-  if (!planned.ok()) return std::move(planned).take_error();
-  std::vector<Task*> missed;
-  for (const auto& p : *planned) {
-    RefreshRecord r;
-    r.run_id = summary_.run_id;
-    r.target = p.target->target.name;
-    r.revision = p.target->revision;
-    r.version = p.version;
-    r.slot = p.slot;
-    r.attempt = p.attempt;
-    r.started_at = now();
-    if (opt_.dry_run) {
-      ctx_.observer.on_state(r);
-      continue;
-    }
-    Task& task = add_task(std::move(r), p.target);
-    if (p.missed) {
-      task.record.state = RefreshState::kMissed;
-      task.record.finished_at = task.record.started_at;
-      task.record.error = p.missed_note;
-      missed.push_back(&task);
-    } else if (p.not_before > now()) {
-      schedule(task, TimerKind::kStart, p.not_before);
-    } else {
-      ready_.push_back(&task);
-    }
-  }
-  if (missed.empty()) return {};
-  // A missed slot is only recorded: claimed as finished, never sent.
-  std::vector<RefreshRecord*> records;
-  for (Task* task : missed) records.push_back(&task->record);
-  std::vector<bool> claimed;
-  RCTL_TRY(ctx_.store.claim(records, &claimed));
-  for (size_t i = 0; i < missed.size(); ++i) {
-    missed[i]->finished = true;
-    --unfinished_;
-    if (!claimed[i]) continue;  // another run recorded it
-    ++summary_.by_state[RefreshState::kMissed];
-    ctx_.observer.on_state(missed[i]->record);
-  }
-  return {};
-}
-
-// Claims and triggers what the concurrency limits allow, in one claim
-// transaction; the claim and the "triggering" state are committed before any
-// request leaves.
+// Claims and sets triggering what the concurrency limits allow, in one claim
+// transaction; the requests leave only once "triggering" is committed.
 Result<void> Runner::start_ready() {
-  if (ready_.empty() || stopping_) return {};
+  if (ready_.empty() || stopping_ || store_down_) return {};
   std::vector<Task*> batch;
-  std::map<std::string, int> batched;
+  std::map<TargetWork*, int> batched;
   for (auto it = ready_.begin(); it != ready_.end();) {
     if (active_ + static_cast<int>(batch.size()) >= opt_.max_concurrency) break;
     Task* task = *it;
-    const std::string& name = task->record.target;
-    if (active_per_target_[name] + batched[name] >= task->target->target.max_concurrency) {
+    if (task->finished) {
+      it = ready_.erase(it);
+      continue;
+    }
+    TargetWork* work = task->work;
+    if (work->active + batched[work] >= task->target->target.max_concurrency) {
       ++it;
       continue;
     }
-    ++batched[name];
+    ++batched[work];
     batch.push_back(task);
     it = ready_.erase(it);
   }
@@ -170,23 +122,45 @@ Result<void> Runner::start_ready() {
     if (task->record.id == 0) to_claim.push_back(&task->record);
   }
   std::vector<bool> claimed;
-  RCTL_TRY(ctx_.store.claim(to_claim, &claimed));
+  auto claim = ctx_.store.claim(to_claim, &claimed);
+  if (!claim.ok()) {
+    ready_.insert(ready_.begin(), batch.begin(), batch.end());  // tried again after reconnecting
+    return store_failed(std::move(claim).take_error());
+  }
   for (Task* task : batch) {
-    if (task->record.id == 0) {  // another run has this (target, version, slot, attempt)
-      task->finished = true;
-      --unfinished_;
-      ctx_.observer.on_note(fmt::format(
-          "{} {} slot {} attempt {} is already claimed by another run", task->record.target,
-          task->record.version, format_rfc3339(task->record.slot), task->record.attempt));
+    if (task->record.id == 0) {
+      // Taken already. Under this run's lock that is this run's own claim
+      // whose commit was not confirmed before the connection broke, or
+      // another run's record: only an unsent one of this run is adopted.
+      auto rows = ctx_.store.slot_refreshes(task->record.target, task->record.slot);
+      if (!rows.ok()) return store_failed(std::move(rows).take_error());
+      for (const auto& r : *rows) {
+        if (r.version == task->record.version && r.attempt == task->record.attempt &&
+            r.state == RefreshState::kPending && r.run_id == summary_.run_id) {
+          task->record.id = r.id;
+        }
+      }
+    }
+    if (task->record.id == 0) {
+      observer_.on_note(fmt::format("{} {} slot {} attempt {} is already claimed by another run",
+                                    task->record.target, task->record.version,
+                                    format_rfc3339(task->record.slot), task->record.attempt));
+      end_task(*task);
       continue;
     }
-    ctx_.observer.on_state(task->record);  // pending
+    observer_.on_state(task->record);  // pending
     activate(*task);
     set_state(*task, RefreshState::kTriggering);
+    to_send_.push_back(task);
   }
-  RCTL_TRY(flush(true));
-  for (Task* task : batch) {
-    if (!task->finished) send_trigger(*task);
+  return flush(true);
+}
+
+Result<void> Runner::send_committed() {
+  std::vector<Task*> sending;
+  sending.swap(to_send_);
+  for (Task* task : sending) {
+    if (!task->finished && task->record.state == RefreshState::kTriggering) send_trigger(*task);
   }
   return {};
 }
@@ -223,21 +197,25 @@ void Runner::fire_timers() {
   }
 }
 
+// Writes every changed record in one transaction; on success, sends the
+// triggers whose "triggering" it committed.
 Result<void> Runner::flush(bool force) {
-  if (dirty_.empty()) return {};
+  if (store_down_) return {};
+  if (dirty_.empty()) return send_committed();
   if (!force && now() - last_flush_ < kFlushEvery) return {};
   std::vector<const RefreshRecord*> records;
-  for (Task* task : dirty_) {
-    records.push_back(&task->record);
-    task->dirty = false;
-  }
+  records.reserve(dirty_.size());
+  for (Task* task : dirty_) records.push_back(&task->record);
+  auto written = ctx_.store.update(records);
+  if (!written.ok()) return store_failed(std::move(written).take_error());
+  for (Task* task : dirty_) task->dirty = false;
   dirty_.clear();
   last_flush_ = now();
-  return ctx_.store.update(records);
+  return send_committed();
 }
 
 milliseconds Runner::wait_time() const {
-  if (!ready_.empty() && active_ < opt_.max_concurrency) return milliseconds(0);
+  if (!ready_.empty() && active_ < opt_.max_concurrency && !store_down_) return milliseconds(0);
   milliseconds wait = kMaxWait;
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;
@@ -247,7 +225,11 @@ void Runner::begin_stopping() {
   stopping_ = true;
   stop_deadline_ = now() + opt_.stop_grace;
   summary_.stopped = true;
-  ctx_.observer.on_note(fmt::format(
+  for (TargetWork* w : queue_) w->state = WorkState::kSkipped;
+  for (TargetWork* w : waiting_) w->state = WorkState::kSkipped;
+  queue_.clear();
+  waiting_.clear();
+  observer_.on_note(fmt::format(
       "stopping: no new refreshes; {} in flight are left for the next run to resume", active_));
 }
 
@@ -258,48 +240,81 @@ void Runner::tick() {
   for (const auto& task : tasks_) {
     if (task->active && !task->finished) in_flight.push_back(&task->record);
   }
-  ctx_.observer.on_tick(in_flight, last_tick_);
+  observer_.on_tick(in_flight, last_tick_);
+}
+
+bool Runner::done() const { return unfinished_ == 0 && queue_.empty() && waiting_.empty(); }
+
+// Leaves what is open for the next run: a trigger that certainly did not
+// leave goes back to pending (sent by the next run), one that may have left
+// stays triggering (unknown to the next run), polling stays polling. Then
+// commits, releases every lock and records the run's end.
+Result<void> Runner::end_run(bool failed) {
+  ctx_.http.cancel_unstarted();  // their callbacks set the unsent back to pending
+  for (auto& task : tasks_) {
+    if (task->finished) continue;
+    if (task->record.state == RefreshState::kTriggering && !task->request_in_flight) {
+      set_state(*task, RefreshState::kPending);
+    }
+    if (task->record.id != 0) ++summary_.left;
+  }
+  auto flushed = flush(true);
+  std::vector<int64_t> held;
+  for (const auto& [name, work] : work_) {
+    if (work->state == WorkState::kLocked) {
+      held.push_back(work->id);
+      work->state = WorkState::kReleased;
+    }
+  }
+  if (!store_down_) {
+    (void)ctx_.store.unlock_targets(held);
+    std::string outcome = failed                   ? "error"
+                          : stopping_              ? "stopped"
+                          : summary_.any_failure() ? "failed"
+                                                   : "succeeded";
+    auto finished = ctx_.store.finish_run(summary_.run_id, now(), outcome);
+    if (!finished.ok() && flushed.ok()) return finished;
+  }
+  return flushed;
 }
 
 Result<RunSummary> Runner::run() {
-  auto selected = select_targets(ctx_.store, opt_.targets);
-  if (!selected.ok()) return std::move(selected).take_error();
-  targets_ = std::move(selected).value();
+  started_ = now();
+  auto selection = select_targets(ctx_.store, opt_.targets);
+  if (!selection.ok()) return std::move(selection).take_error();
+  for (const auto& name : selection->disabled) {
+    observer_.on_note(fmt::format("{} is disabled; not run (refreshctl enable {})", name, name));
+  }
   if (opt_.dry_run) {
-    RCTL_TRY(plan());
+    RCTL_TRY(dry_run(*selection));
     return summary_;
   }
   char host[256] = "";
   gethostname(host, sizeof host - 1);
-  auto run_id = ctx_.store.begin_run({0, now(), host, static_cast<int>(getpid())});
+  auto run_id = ctx_.store.begin_run({0, started_, host, static_cast<int>(getpid())});
   if (!run_id.ok()) return std::move(run_id).take_error();
   summary_.run_id = *run_id;
-  RCTL_TRY(resume_open());
-  RCTL_TRY(plan());
-  if (unfinished_ == 0) ctx_.observer.on_note("nothing is due");
-  for (;;) {
-    if (!stopping_ && opt_.stop_requested()) begin_stopping();
-    RCTL_TRY(start_ready());
-    fire_timers();
-    RCTL_TRY(flush(false));
-    tick();
-    if (unfinished_ == 0) break;
-    if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
-    ctx_.http.poll(wait_time());
-  }
-  if (stopping_) {
-    // A trigger that certainly did not leave goes back to pending, to be sent
-    // by the next run; one that may have left stays triggering (unknown next).
-    for (auto& task : tasks_) {
-      if (!task->finished && task->record.state == RefreshState::kTriggering &&
-          !task->request_in_flight) {
-        set_state(*task, RefreshState::kPending);
-      }
+  auto result = [&]() -> Result<void> {
+    RCTL_TRY(find_work(*selection));
+    if (done()) observer_.on_note("nothing is due");
+    while (!done()) {
+      if (!stopping_ && opt_.stop_requested()) begin_stopping();
+      if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
+      RCTL_TRY(try_reconnect());
+      RCTL_TRY(lock_more());
+      RCTL_TRY(start_ready());
+      fire_timers();
+      RCTL_TRY(flush(false));
+      RCTL_TRY(release_finished());
+      tick();
+      if (done()) break;
+      ctx_.http.poll(wait_time());
     }
-  }
-  RCTL_TRY(flush(true));
-  std::string outcome = stopping_ ? "stopped" : summary_.any_failure() ? "failed" : "succeeded";
-  RCTL_TRY(ctx_.store.finish_run(summary_.run_id, now(), outcome));
+    return {};
+  }();
+  auto ended = end_run(!result.ok());
+  if (!result.ok()) return std::move(result).take_error();
+  if (!ended.ok()) return std::move(ended).take_error();
   return summary_;
 }
 

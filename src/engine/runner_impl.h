@@ -1,6 +1,9 @@
-// The internals of run_refreshes(): one Task per refresh, timers in a heap,
-// and the event loop. Split over runner.cpp (loop, starting, timers) and
-// runner_tasks.cpp (what each response does to a task).
+// The internals of run_refreshes(): a TargetWork per target the run may lock,
+// a Task per refresh, timers in a heap, and the event loop. Split over
+// runner.cpp (the loop, flushing, stopping), runner_targets.cpp (locking,
+// resuming and planning a target, releasing it), runner_store.cpp (losing
+// and regaining the database) and runner_tasks.cpp (what each response does
+// to a task).
 #pragma once
 
 #include <deque>
@@ -15,18 +18,43 @@
 
 namespace refreshctl::engine::detail {
 
+struct TargetWork;
+
 struct Task {
   RefreshRecord record;
-  const TargetRecord* target = nullptr;
-  std::vector<std::string> secrets;  // resolved values, redacted from errors
-  Millis interval{0};                // the current poll interval
-  uint64_t poll_generation = 0;      // invalidates older poll timers
+  TargetWork* work = nullptr;
+  const TargetRecord* target = nullptr;  // the revision this refresh uses
+  std::vector<std::string> secrets;      // resolved values, redacted from errors
+  Millis interval{0};                    // the current poll interval
+  uint64_t poll_generation = 0;          // invalidates older poll timers
   int connect_retries = 0;
   bool request_in_flight = false;
-  bool active = false;                    // counted against the concurrency limits
-  bool finished = false;                  // terminal, or dropped because another run claimed it
-  bool dirty = false;                     // to be written at the next flush
+  bool active = false;    // counted against the concurrency limits
+  bool finished = false;  // terminal, or dropped (claimed by another run, target lost)
+  bool dirty = false;     // to be written at the next flush
+  // An open refresh of the same version from an older slot: this one starts
+  // when that one ends (a (target, version) never has two open at once).
+  Task* waits_for = nullptr;
+  Task* successor = nullptr;              // the newer slot's task waiting for this one
   std::optional<std::string> last_state;  // last state value the service reported
+};
+
+enum class WorkState {
+  kQueued,    // has work; not locked yet
+  kWaiting,   // busy in another run; tried again until --wait-lock runs out
+  kLocked,    // this run holds it and works on it
+  kReleased,  // done, unlocked
+  kSkipped,   // busy in another run; left to it
+};
+
+struct TargetWork {
+  std::string name;
+  int64_t id = 0;
+  const TargetRecord* current = nullptr;  // null: only open refreshes to finish
+  WorkState state = WorkState::kQueued;
+  int demand = 1;      // refreshes it may run at once, for sharing --max-concurrency
+  int unfinished = 0;  // its tasks not yet finished (retries waiting included)
+  int active = 0;      // its tasks in flight
 };
 
 enum class TimerKind { kStart, kResend, kPoll, kDeadline };
@@ -41,21 +69,41 @@ struct Timer {
 
 class Runner {
  public:
-  Runner(const RunContext& context, const RunOptions& options) : ctx_(context), opt_(options) {}
+  Runner(const RunContext& context, const RunOptions& options);
   Result<RunSummary> run();
 
  private:
   // runner.cpp
-  Result<void> resume_open();
-  Result<void> plan();
   Result<void> start_ready();
   void fire_timers();
   Result<void> flush(bool force);
+  Result<void> send_committed();
   std::chrono::milliseconds wait_time() const;
   void begin_stopping();
+  Result<void> end_run(bool failed);
   void tick();
-  Task& add_task(RefreshRecord record, const TargetRecord* target);
+  bool done() const;
+  Task& add_task(RefreshRecord record, TargetWork& work, const TargetRecord* target);
+  TimePoint now() const { return ctx_.clock.now(); }
+  TimePoint schedule_now() const;
+
+  // runner_targets.cpp
+  Result<void> find_work(const Selection& selection);
+  Result<void> dry_run(const Selection& selection);
+  Result<void> lock_more();
+  Result<void> report_busy(const std::vector<TargetWork*>& busy);
+  Result<void> start_target(TargetWork& work);
+  Result<Task*> resume(TargetWork& work, RefreshRecord record);
+  Result<void> plan(TargetWork& work);
+  Result<void> record_missed(std::vector<Task*>& missed);
+  Result<void> release_finished();
   Result<const TargetRecord*> revision_of(const std::string& name, int revision);
+  void start_successor(Task& older);
+
+  // runner_store.cpp
+  Result<void> store_failed(Error error);
+  Result<void> try_reconnect();
+  void drop_target(TargetWork& work, const std::string& why);
 
   // runner_tasks.cpp
   void send_trigger(Task& task);
@@ -63,29 +111,47 @@ class Runner {
   void on_trigger(Task& task, const http::Response& response);
   void on_poll(Task& task, const http::Response& response);
   void set_state(Task& task, RefreshState state);
+  void mark_dirty(Task& task);
   void finish(Task& task, RefreshState state, const std::string& error, bool may_retry = true);
+  void end_task(Task& task);
   void schedule(Task& task, TimerKind kind, TimePoint at);
   void activate(Task& task);
-
-  TimePoint now() const { return ctx_.clock.now(); }
+  void deactivate(Task& task);
 
   const RunContext& ctx_;
   const RunOptions& opt_;
+  std::unique_ptr<RunObserver> shield_;  // ctx_.observer, shielded from exceptions
+  RunObserver& observer_;                // *shield_
   RunSummary summary_;
-  std::vector<TargetRecord> targets_;
-  std::map<std::pair<std::string, int>, std::unique_ptr<TargetRecord>> other_revisions_;
+  TimePoint started_{};
+  std::vector<std::unique_ptr<TargetRecord>> records_;  // every revision in use
+  std::map<std::pair<std::string, int>, const TargetRecord*> by_revision_;
+  std::map<std::string, std::unique_ptr<TargetWork>> work_;
+  std::deque<TargetWork*> queue_;     // to lock, in this order
+  std::vector<TargetWork*> waiting_;  // busy; tried again until wait_until_
+  TimePoint wait_until_{};
+  TimePoint next_wait_try_{};
+  int reserved_ = 0;  // sum of the demands of the locked targets
   std::vector<std::unique_ptr<Task>> tasks_;
   std::deque<Task*> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  std::map<std::string, int> active_per_target_;
   int active_ = 0;
   int unfinished_ = 0;
   int triggers_in_flight_ = 0;
   std::vector<Task*> dirty_;
+  // Claimed and set triggering in memory; sent once a flush has committed it.
+  std::vector<Task*> to_send_;
   TimePoint last_flush_{};
   TimePoint last_tick_{};
   bool stopping_ = false;
   TimePoint stop_deadline_{};
+  // The database connection is lost: nothing is claimed, written or released
+  // until try_reconnect() has it (and the targets' locks) back.
+  bool store_down_ = false;
+  TimePoint down_since_{};
+  TimePoint next_reconnect_{};
+  Millis reconnect_backoff_{0};
+  std::string down_error_;
 };
 
 }  // namespace refreshctl::engine::detail

@@ -20,47 +20,66 @@ void Runner::activate(Task& task) {
   if (task.active) return;
   task.active = true;
   ++active_;
-  ++active_per_target_[task.record.target];
+  ++task.work->active;
+}
+
+void Runner::deactivate(Task& task) {
+  if (!task.active) return;
+  task.active = false;
+  --active_;
+  --task.work->active;
+}
+
+void Runner::mark_dirty(Task& task) {
+  if (task.dirty) return;
+  task.dirty = true;
+  dirty_.push_back(&task);
 }
 
 void Runner::set_state(Task& task, RefreshState state) {
   task.record.state = state;
-  if (!task.dirty) {
-    task.dirty = true;
-    dirty_.push_back(&task);
-  }
-  ctx_.observer.on_state(task.record);
+  mark_dirty(task);
+  observer_.on_state(task.record);
+}
+
+// Ends a task without a state change of its own (dropped, or finished).
+void Runner::end_task(Task& task) {
+  if (task.finished) return;
+  task.finished = true;
+  --unfinished_;
+  --task.work->unfinished;
+  deactivate(task);
 }
 
 void Runner::finish(Task& task, RefreshState state, const std::string& error, bool may_retry) {
   if (task.finished) return;
-  task.finished = true;
-  --unfinished_;
+  end_task(task);
   task.record.finished_at = now();
   task.record.error = redact(error, task.secrets);
-  if (task.active) {
-    task.active = false;
-    --active_;
-    --active_per_target_[task.record.target];
-  }
   set_state(task, state);
-  ++summary_.by_state[state];
-  if (!may_retry || stopping_ || task.target == nullptr) return;
-  if (auto retry = plan_retry(*task.target, task.record)) {
-    RefreshRecord next;
-    next.run_id = summary_.run_id;
-    next.target = task.record.target;
-    next.revision = task.record.revision;
-    next.version = retry->version;
-    next.slot = retry->slot;
-    next.attempt = retry->attempt;
-    next.started_at = retry->not_before;
-    Task& again = add_task(std::move(next), task.target);
-    ctx_.observer.on_note(fmt::format("{} {} will be tried again (retry {}) at {}",
-                                      again.record.target, again.record.version,
-                                      again.record.attempt, format_rfc3339(retry->not_before)));
-    schedule(again, TimerKind::kStart, retry->not_before);
+  std::optional<PlannedRefresh> retry;
+  // A newer slot waiting for this version supersedes a retry of this one.
+  if (may_retry && !stopping_ && task.target != nullptr && task.successor == nullptr) {
+    retry = plan_retry(task.target->target, task.record);
   }
+  if (!retry) {
+    ++summary_.by_state[state];
+    start_successor(task);
+    return;
+  }
+  RefreshRecord next;
+  next.run_id = summary_.run_id;
+  next.target = task.record.target;
+  next.revision = task.record.revision;
+  next.version = retry->version;
+  next.slot = retry->slot;
+  next.attempt = retry->attempt;
+  next.started_at = retry->not_before;
+  Task& again = add_task(std::move(next), *task.work, task.target);
+  observer_.on_note(fmt::format("{} {} will be tried again (retry {}) at {}", again.record.target,
+                                again.record.version, again.record.attempt,
+                                format_rfc3339(retry->not_before)));
+  schedule(again, TimerKind::kStart, retry->not_before);
 }
 
 void Runner::send_trigger(Task& task) {
@@ -71,6 +90,7 @@ void Runner::send_trigger(Task& task) {
   }
   task.secrets = std::move(built->secrets);
   if (!task.record.triggered_at) task.record.triggered_at = now();
+  ++summary_.attempts;
   task.request_in_flight = true;
   ++triggers_in_flight_;
   ctx_.http.submit(std::move(built->request), [this, &task](const http::Response& response) {
@@ -82,6 +102,11 @@ void Runner::send_trigger(Task& task) {
 
 void Runner::on_trigger(Task& task, const http::Response& response) {
   if (task.finished) return;
+  if (response.failure == http::Failure::kCancelled) {
+    --summary_.attempts;
+    set_state(task, RefreshState::kPending);  // never sent: the next run sends it
+    return;
+  }
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
   TriggerOutcome outcome = read_trigger_response(task.target->target, response);
   const Target& t = task.target->target;
@@ -134,13 +159,10 @@ void Runner::send_poll(Task& task) {
 }
 
 void Runner::on_poll(Task& task, const http::Response& response) {
-  if (task.finished) return;
+  if (task.finished || response.failure == http::Failure::kCancelled) return;
   ++task.record.polls;
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
-  if (!task.dirty) {
-    task.dirty = true;
-    dirty_.push_back(&task);
-  }
+  mark_dirty(task);
   PollOutcome outcome = read_status_response(task.target->target, response);
   if (!outcome.state.empty()) task.last_state = outcome.state;
   switch (outcome.kind) {

@@ -38,6 +38,7 @@ enum class Failure {
   kTooManyRedirects,
   kTls,        // certificate or handshake failure
   kTransport,  // reset, closed, protocol error: the request may have reached the server
+  kCancelled,  // never started: cancel_unstarted() called it back unsent
 };
 
 struct Response {
@@ -66,6 +67,10 @@ class Client {
   virtual void poll(std::chrono::milliseconds max_wait) = 0;
   // Requests submitted and not yet called back.
   virtual size_t pending() const = 0;
+  // Calls back, now and with Failure::kCancelled, every request still waiting
+  // for a free transfer slot: none of them has sent a byte. Requests already
+  // started are left to end (or to be dropped with the client).
+  virtual void cancel_unstarted() = 0;
 };
 
 struct ClientOptions {

@@ -80,6 +80,17 @@ class CurlClient final : public Client {
 
   size_t pending() const override { return queue_.size() + active_.size(); }
 
+  void cancel_unstarted() override {
+    std::deque<Queued> unstarted;
+    unstarted.swap(queue_);
+    for (auto& q : unstarted) {
+      Response response;
+      response.failure = Failure::kCancelled;
+      response.error = "not sent: stopped before the request started";
+      q.done(std::move(response));
+    }
+  }
+
  private:
   struct Queued {
     Request request;

@@ -1,8 +1,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -18,21 +20,30 @@ std::string default_db_path() {
   return fmt::format("{}/.local/state/refreshctl/refreshctl.db", home ? home : ".");
 }
 
-Result<std::unique_ptr<Store>> open_store(const std::string& db) {
+bool is_postgres_spec(const std::string& db) {
+  if (db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0) return true;
+  // A conninfo string starts with a keyword and '=' ("host=db1 dbname=x").
+  size_t i = 0;
+  while (i < db.size() && std::isspace(static_cast<unsigned char>(db[i]))) ++i;
+  size_t start = i;
+  while (i < db.size() && (std::islower(static_cast<unsigned char>(db[i])) || db[i] == '_')) ++i;
+  if (i == start) return false;
+  while (i < db.size() && db[i] == ' ') ++i;
+  return i < db.size() && db[i] == '=';
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string& db, OpenMode mode) {
   std::string spec = db;
   if (spec.empty()) {
     const char* env = std::getenv("REFRESHCTL_DB");
     spec = env != nullptr && *env != '\0' ? env : default_db_path();
   }
-  if (spec.rfind("postgres://", 0) == 0 || spec.rfind("postgresql://", 0) == 0 ||
-      spec.find("host=") != std::string::npos || spec.find("dbname=") != std::string::npos) {
-    return make_error("PostgreSQL databases are not supported by this build yet; use a file path");
-  }
+  if (is_postgres_spec(spec)) return open_postgres_store(spec, mode);
   if (spec.find("://") != std::string::npos) {
     return make_error(fmt::format(
         "\"{}\" is not a database (use a file path for SQLite, or postgresql://...)", spec));
   }
-  return open_sqlite_store(spec);
+  return open_sqlite_store(spec, {.mode = mode});
 }
 
 }  // namespace refreshctl

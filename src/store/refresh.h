@@ -45,6 +45,7 @@ struct RefreshRecord {
   std::string job_id;
   int http_status = 0;  // of the last response; 0 when none
   std::string error;    // why it failed, errored or timed out
+  std::string host;     // of run_id's run; filled by Store::history() only
 };
 
 }  // namespace refreshctl

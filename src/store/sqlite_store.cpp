@@ -1,100 +1,130 @@
 #include "store/sqlite_store.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
-#include "store/file_lock.h"
-#include "store/migrations.h"
-#include "store/sqlite_db.h"
-#include "store/sqlite_store_impl.h"
+#include "store/sql_store.h"
+#include "store/sqlite_connection.h"
+#include "store/target_lock_file.h"
 
 namespace refreshctl {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Creates the directory (0700) and the file (0600) when missing, so that
-// SQLite never creates them with the process umask.
-Result<void> prepare_path(const std::string& path) {
-  fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::exists(parent)) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) return make_error(fmt::format("cannot create {}: {}", parent.string(), ec.message()));
-    fs::permissions(parent, fs::perms::owner_all, ec);
-  }
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  close(fd);
-  return {};
-}
+// The per-target locks are bytes of <db>.lock, opened on first use (so that
+// commands that only read never create it) beside the database's real path:
+// two paths to one database share one lock space.
+class SqliteStore : public SqlStore {
+ public:
+  SqliteStore(std::string path, std::unique_ptr<sql::Connection> db)
+      : SqlStore(path, std::move(db)), path_(std::move(path)) {}
 
-Result<int> current_version(sqlite::Database& db) {
-  RCTL_TRY(db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
-  auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_version");
-  if (!stmt.ok()) return std::move(stmt).take_error();
-  auto row = stmt->step();
-  if (!row.ok()) return std::move(row).take_error();
-  return static_cast<int>(stmt->column_int(0));
-}
+  Result<std::vector<int64_t>> reconnect() override { return std::vector<int64_t>{}; }
 
-Result<void> migrate(sqlite::Database& db, int from, std::optional<int> stop_at) {
-  for (const auto& m : migrations()) {
-    if (stop_at && m.version > *stop_at) break;
-    if (m.version <= from) continue;  // no write transaction when there is nothing to do
-    auto txn = sqlite::Transaction::begin(db);
-    if (!txn.ok()) return std::move(txn).take_error();
-    auto version = current_version(db);  // read inside the transaction: one migrator wins
-    if (!version.ok()) return std::move(version).take_error();
-    if (*version >= m.version) continue;
-    auto applied = db.exec(m.sql);
-    if (!applied.ok()) {
-      return make_error(fmt::format("migration {}: {}", m.name, applied.error()));
+ protected:
+  Result<std::vector<bool>> acquire(const std::vector<int64_t>& ids) override {
+    std::vector<bool> taken(ids.size(), false);
+    RCTL_TRY(open_lock_file());
+    std::string holder;
+    auto shared = lock_file_->share(&holder);
+    if (!shared.ok()) return std::move(shared).take_error();
+    legacy_ = *shared ? "" : holder;
+    if (!*shared) return taken;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto got = lock_file_->try_lock(ids[i]);
+      if (!got.ok()) return std::move(got).take_error();
+      taken[i] = *got;
     }
-    auto record = db.prepare("INSERT INTO schema_version (version) VALUES (?)");
-    if (!record.ok()) return std::move(record).take_error();
-    RCTL_TRY(record->bind(1, m.version).run());
-    RCTL_TRY(txn->commit());
+    return taken;
   }
+
+  Result<void> release(const std::vector<int64_t>& ids) override {
+    if (!lock_file_) return {};
+    for (int64_t id : ids) RCTL_TRY(lock_file_->unlock(id));
+    return {};
+  }
+
+  std::string legacy_holder() override { return legacy_; }
+
+ private:
+  Result<void> open_lock_file() {
+    if (lock_file_) return {};
+    char real[PATH_MAX];
+    if (realpath(path_.c_str(), real) == nullptr) {
+      return make_error(fmt::format("cannot resolve {}: {}", path_, std::strerror(errno)));
+    }
+    auto file = TargetLockFile::open(std::string(real) + ".lock");
+    if (!file.ok()) return std::move(file).take_error();
+    lock_file_ = std::move(file).value();
+    return {};
+  }
+
+  std::string path_;
+  std::unique_ptr<TargetLockFile> lock_file_;
+  std::string legacy_;
+};
+
+// Creates the directory (0700) when missing. The file itself is created by
+// SQLite under a umask of 077, so that it, its WAL and its shared-memory file
+// are 0600 without this process ever opening the database file itself
+// (closing another descriptor of it would drop SQLite's locks).
+Result<void> prepare_directory(const std::string& path) {
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty() || fs::exists(parent)) return {};
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) return make_error(fmt::format("cannot create {}: {}", parent.string(), ec.message()));
+  fs::permissions(parent, fs::perms::owner_all, ec);
   return {};
+}
+
+Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
+                                                 const SqliteOptions& options) {
+  sql::SqliteOpen how{.read_only = false, .busy_timeout_ms = options.busy_timeout_ms};
+  if (options.mode == OpenMode::kReadOnly) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+      return make_error(fmt::format("no database at {} ({}); check --db or REFRESHCTL_DB", path,
+                                    std::strerror(errno)));
+    }
+    how.read_only = access(path.c_str(), W_OK) != 0;
+    return sql::open_sqlite(path, how);
+  }
+  RCTL_TRY(prepare_directory(path));
+  mode_t old = umask(077);
+  auto db = sql::open_sqlite(path, how);
+  umask(old);
+  return db;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
                                                  const SqliteOptions& options) {
-  auto opened = [&]() -> Result<std::unique_ptr<Store>> {
-    RCTL_TRY(prepare_path(path));
-    auto db = sqlite::Database::open(path, options.busy_timeout_ms);
-    if (!db.ok()) return std::move(db).take_error();
-    RCTL_TRY(db->exec("PRAGMA journal_mode = WAL"));
-    RCTL_TRY(db->exec("PRAGMA synchronous = NORMAL"));
-    RCTL_TRY(db->exec("PRAGMA foreign_keys = ON"));
-    auto version = current_version(*db);
-    if (!version.ok()) return std::move(version).take_error();
-    int latest = migrations().back().version;
-    if (*version > latest) {
-      return make_error(fmt::format(
-          "the database is at schema version {}, newer than this refreshctl knows ({}); "
-          "upgrade refreshctl",
-          *version, latest));
-    }
-    RCTL_TRY(migrate(*db, *version, options.schema_version));
-    return make_sqlite_store(path, std::move(db).value());
-  }();
-  return std::move(opened).context(path);
+  auto db = connect(path, options);
+  if (!db.ok()) return std::move(db).take_error();
+  sql::Connection& c = **db;
+  auto writable = c.execute_script("PRAGMA journal_mode = WAL");
+  if (!writable.ok() && options.mode == OpenMode::kReadWrite)
+    return std::move(writable).take_error();
+  RCTL_TRY(c.execute_script("PRAGMA synchronous = NORMAL"));
+  RCTL_TRY(c.execute_script("PRAGMA foreign_keys = ON"));
+  RCTL_TRY(migrate_schema(c, options.schema_version));
+  return std::unique_ptr<Store>(new SqliteStore(path, std::move(db).value()));
 }
 
 Result<int> sqlite_schema_version(const std::string& path) {
-  auto db = sqlite::Database::open(path, 30'000);
+  auto db = sql::open_sqlite(path, {});
   if (!db.ok()) return std::move(db).take_error();
-  return current_version(*db);
+  return schema_version(**db);
 }
 
 }  // namespace refreshctl

@@ -11,13 +11,15 @@ namespace refreshctl {
 
 struct SqliteOptions {
   int busy_timeout_ms = 30'000;
+  OpenMode mode = OpenMode::kReadWrite;
   // Stop migrating at this schema version; for tests of upgrades.
   std::optional<int> schema_version;
 };
 
-// Opens or creates the database file (mode 0600; its directory 0700 when
-// created here), switches it to WAL and migrates it to the current schema,
-// each migration in its own transaction.
+// Opens the database file (kReadWrite: creating it, mode 0600, and its
+// directory, 0700, when missing), switches it to WAL and migrates it to the
+// current schema, each migration in its own transaction. kReadOnly never
+// creates it, and opens it read-only when this user cannot write it.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
                                                  const SqliteOptions& options = {});
 

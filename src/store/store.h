@@ -1,6 +1,7 @@
-// The Store: where targets, their revisions, runs and the refresh history
-// live. SQLite (one file, the default) implements it; the backend is chosen by
-// the --db value. The engine and the commands know only this interface.
+// The Store: where targets, their revisions, runs, the refresh history and
+// the per-target locks live. SQLite (one file, the default) and PostgreSQL
+// (for several hosts) implement it; the backend is chosen by the --db value.
+// The engine and the commands know only this interface.
 #pragma once
 
 #include <map>
@@ -17,7 +18,8 @@
 namespace refreshctl {
 
 struct TargetRecord {
-  Target target;  // as of `revision`
+  int64_t id = 0;  // stable across remove and re-apply of the name; keys the lock
+  Target target;   // as of `revision`
   int revision = 0;
   bool removed = false;
   TimePoint revision_created_at;  // when `revision` was made
@@ -58,10 +60,21 @@ struct RunInfo {
   int pid = 0;
 };
 
-// Held while a run works; released when destroyed (or when the process dies).
-class RunLock {
- public:
-  virtual ~RunLock() = default;
+// Who holds a target's lock, as the holder recorded it.
+struct LockHolder {
+  int64_t run_id = 0;
+  int pid = 0;
+  std::string host;
+  TimePoint since;
+  // Set instead of the fields above when a refreshctl from before per-target
+  // locks holds the whole database ("pid 12 on db1, started ...").
+  std::string legacy;
+};
+
+// How a command opens the store.
+enum class OpenMode {
+  kReadWrite,  // creates and migrates the database as needed
+  kReadOnly,   // never creates it: a missing database is an error naming it
 };
 
 class Store {
@@ -91,10 +104,28 @@ class Store {
   // Marks the target removed; its revisions and history stay. false: no such target.
   virtual Result<bool> remove(const std::string& name, TimePoint now) = 0;
 
+  // --- target locks (SPEC §3) ---------------------------------------------
+  // Tries the lock of each target id, without waiting, for run `run_id`.
+  // held[i] is true when this store now holds ids[i] (also when it already
+  // did). Each lock taken is recorded with its holder (this run, since
+  // `now`) for other runs' messages. A lock dies with the process (and, on
+  // PostgreSQL, with the session), never by time.
+  virtual Result<std::vector<bool>> try_lock_targets(int64_t run_id,
+                                                     const std::vector<int64_t>& ids,
+                                                     TimePoint now) = 0;
+  // Deletes the holder records of these targets, then releases their locks.
+  // The caller has committed every write of these targets before.
+  virtual Result<void> unlock_targets(const std::vector<int64_t>& ids) = 0;
+  // The recorded holder of each of these locks. An id is absent when nothing
+  // is recorded (a holder that has only just taken it).
+  virtual Result<std::map<int64_t, LockHolder>> lock_holders(const std::vector<int64_t>& ids) = 0;
+  // After an error of kind kConnectionLost: connects again and takes again
+  // every lock this store held. Returns the ids it could not take: another
+  // run has them now, and this store no longer holds them. Fails, with
+  // kConnectionLost, while the database stays out of reach.
+  virtual Result<std::vector<int64_t>> reconnect() = 0;
+
   // --- runs and refreshes ------------------------------------------------
-  // Tries the exclusive run lock. Returns nullptr and sets *holder (who holds
-  // it: "pid 123 on host, since ...") when another run has it.
-  virtual Result<std::unique_ptr<RunLock>> try_lock_run(std::string* holder) = 0;
   virtual Result<int64_t> begin_run(const RunInfo& run) = 0;
   virtual Result<void> finish_run(int64_t run_id,
                                   TimePoint finished_at,
@@ -106,8 +137,9 @@ class Store {
   virtual Result<void> claim(std::vector<RefreshRecord*>& records, std::vector<bool>* claimed) = 0;
   // Writes the mutable fields of every record (by id) in one transaction.
   virtual Result<void> update(const std::vector<const RefreshRecord*>& records) = 0;
-  // Refreshes not in a terminal state (pending, triggering, polling).
-  virtual Result<std::vector<RefreshRecord>> open_refreshes() = 0;
+  // Refreshes not in a terminal state (pending, triggering, polling), of
+  // one target or (empty name) of all, oldest first.
+  virtual Result<std::vector<RefreshRecord>> open_refreshes(const std::string& target = "") = 0;
   // Every refresh of `target` for `slot`, all versions and attempts.
   virtual Result<std::vector<RefreshRecord>> slot_refreshes(const std::string& target,
                                                             TimePoint slot) = 0;
@@ -120,8 +152,15 @@ class Store {
 // The default SQLite path of SPEC §3 for this user.
 std::string default_db_path();
 
-// Opens the store that `db` names (a file path; empty: REFRESHCTL_DB, then the
-// default path), creating and migrating it as needed.
-Result<std::unique_ptr<Store>> open_store(const std::string& db);
+// True when `db` names a PostgreSQL database: a postgresql:// or postgres://
+// URL, or a libpq conninfo string ("host=db1 dbname=refreshctl").
+bool is_postgres_spec(const std::string& db);
+
+// Opens the store that `db` names (a file path or a PostgreSQL URL or
+// conninfo; empty: REFRESHCTL_DB, then the default path). kReadWrite creates
+// and migrates it as needed; kReadOnly fails, naming it, when it does not
+// exist, and opens a SQLite file read-only when this user cannot write it.
+Result<std::unique_ptr<Store>> open_store(const std::string& db,
+                                          OpenMode mode = OpenMode::kReadWrite);
 
 }  // namespace refreshctl

@@ -9,11 +9,20 @@
 
 namespace refreshctl {
 
-struct Error {
-  std::string message;
+// What kind of failure an error is, where a caller acts on it.
+enum class ErrorKind {
+  kGeneric,
+  kConnectionLost,  // the database connection broke; reconnecting may help
 };
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+struct Error {
+  std::string message;
+  ErrorKind kind = ErrorKind::kGeneric;
+};
+
+inline Error make_error(std::string message, ErrorKind kind = ErrorKind::kGeneric) {
+  return Error{std::move(message), kind};
+}
 
 template <class T>
 class [[nodiscard]] Result {
@@ -33,12 +42,14 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   const std::string& error() const { return std::get<1>(v_).message; }
+  ErrorKind error_kind() const { return std::get<1>(v_).kind; }
+  const Error& full_error() const { return std::get<1>(v_); }
   Error take_error() && { return std::get<1>(std::move(v_)); }
 
   // Prefixes the error with "what: ", as in "loading targets.toml: ...".
   Result context(const std::string& what) && {
     if (ok()) return std::move(*this);
-    return Error{what + ": " + error()};
+    return Error{what + ": " + error(), error_kind()};
   }
 
  private:
@@ -49,27 +60,29 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error.message)), failed_(true) {}  // NOLINT
+  Result(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
-  const std::string& error() const { return error_; }
-  Error take_error() && { return Error{std::move(error_)}; }
+  const std::string& error() const { return error_.message; }
+  ErrorKind error_kind() const { return error_.kind; }
+  const Error& full_error() const { return error_; }
+  Error take_error() && { return std::move(error_); }
   Result context(const std::string& what) && {
     if (ok()) return *this;
-    return Error{what + ": " + error_};
+    return Error{what + ": " + error_.message, error_.kind};
   }
 
  private:
-  std::string error_;
+  Error error_;
   bool failed_ = false;
 };
 
 }  // namespace refreshctl
 
 // Returns the error of `expr` from the enclosing function if it failed.
-#define RCTL_TRY(expr)                                                                \
-  do {                                                                                \
-    auto rctl_try_result_ = (expr);                                                   \
-    if (!rctl_try_result_.ok()) return ::refreshctl::Error{rctl_try_result_.error()}; \
+#define RCTL_TRY(expr)                                                \
+  do {                                                                \
+    auto rctl_try_result_ = (expr);                                   \
+    if (!rctl_try_result_.ok()) return rctl_try_result_.full_error(); \
   } while (0)

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "util/time.h"
+
 namespace refreshctl::testing {
 
 std::string RunTest::target_toml(const TargetSpec& s) const {
@@ -13,12 +15,13 @@ std::string RunTest::target_toml(const TargetSpec& s) const {
   std::string status_url = s.status_url.empty()
                                ? service_->base_url() + "/api/status/{{job_id}}" + s.status_query
                                : s.status_url;
-  return fmt::format(R"([[target]]
+  return fmt::format(
+      R"([[target]]
 name = "{name}"
 data_type = "{name}"
 versions = [{versions}]
-poll_interval = "200ms"
-max_poll_interval = "500ms"
+poll_interval = "{poll_interval}"
+max_poll_interval = "{max_poll_interval}"
 max_refresh_time = "{max_refresh_time}"
 max_concurrency = {max_concurrency}
 {extra}
@@ -36,12 +39,12 @@ failed = ["FAILED"]
 message = "/errorMessage"
 {extra_status}
 )",
-                     fmt::arg("name", s.name), fmt::arg("versions", versions),
-                     fmt::arg("extra", s.extra), fmt::arg("max_refresh_time", s.max_refresh_time),
-                     fmt::arg("max_concurrency", s.max_concurrency),
-                     fmt::arg("base", service_->base_url()),
-                     fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
-                     fmt::arg("extra_status", s.extra_status));
+      fmt::arg("name", s.name), fmt::arg("versions", versions), fmt::arg("extra", s.extra),
+      fmt::arg("max_refresh_time", s.max_refresh_time),
+      fmt::arg("max_concurrency", s.max_concurrency), fmt::arg("base", service_->base_url()),
+      fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
+      fmt::arg("extra_status", s.extra_status), fmt::arg("poll_interval", s.poll_interval),
+      fmt::arg("max_poll_interval", s.max_poll_interval));
 }
 
 void RunTest::apply(const std::vector<TargetSpec>& specs) {
@@ -86,10 +89,24 @@ nlohmann::json RunTest::service_json(const std::string& path) const {
   return nlohmann::json::parse(r.body, nullptr, false);
 }
 
+std::unique_ptr<BackgroundProcess> RunTest::start_run(std::vector<std::string> extra) const {
+  std::vector<std::string> argv{REFRESHCTL_BIN, "--db", db_, "run"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<BackgroundProcess>(argv);
+}
+
+std::string RunTest::tomorrow_at(int minute, int second) {
+  auto day = std::chrono::floor<std::chrono::days>(SystemClock().now()) + std::chrono::days(1);
+  return format_rfc3339(day + std::chrono::minutes(minute) + std::chrono::seconds(second));
+}
+
 int RunTest::triggers(const std::string& type_and_version) const {
   auto stats = service_json("/api/stats");
   if (!stats.contains("triggers") || !stats["triggers"].contains(type_and_version)) return 0;
   return stats["triggers"][type_and_version].get<int>();
 }
+
+// Once for every TEST_P(RunTest, ...) of every file.
+REFRESHCTL_ON_BOTH_BACKENDS(RunTest);
 
 }  // namespace refreshctl::testing

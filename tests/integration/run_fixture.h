@@ -12,6 +12,7 @@
 #include "support/example_service.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/test_db.h"
 
 namespace refreshctl::testing {
 
@@ -25,9 +26,12 @@ struct TargetSpec {
   std::string refresh_query;  // appended to the refresh URL
   std::string max_refresh_time = "30s";
   int max_concurrency = 16;
+  std::string poll_interval = "200ms";
+  std::string max_poll_interval = "500ms";
 };
 
-class RunTest : public ::testing::Test {
+// Parameterised by the backend: every test runs on SQLite and on PostgreSQL.
+class RunTest : public ::testing::TestWithParam<Backend> {
  protected:
   explicit RunTest(std::vector<std::string> service_args = {"--duration", "1s"})
       : service_(std::make_unique<ExampleService>(service_args)) {}
@@ -46,10 +50,23 @@ class RunTest : public ::testing::Test {
   nlohmann::json service_json(const std::string& path) const;
   // How many refresh requests the service received for type/version.
   int triggers(const std::string& type_and_version) const;
+  // `refreshctl --db DB run ARGS...` in the background.
+  std::unique_ptr<BackgroundProcess> start_run(std::vector<std::string> extra = {}) const;
+  // An --at value: the given minute of tomorrow, so that its slots are due
+  // whatever the machine's speed and after the targets were created.
+  static std::string tomorrow_at(int minute, int second = 10);
 
   TempDir dir_;
-  std::string db_ = dir_.file("refreshctl.db");
+  TestDb test_db_{GetParam()};
+  std::string db_ = test_db_.spec();
   std::unique_ptr<ExampleService> service_;
 };
+
+// Instantiates a RunTest-derived suite on both backends.
+#define REFRESHCTL_ON_BOTH_BACKENDS(Suite)                                           \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values(Backend::kSqlite),     \
+                           [](const ::testing::TestParamInfo<Backend>& info) {       \
+                             return ::refreshctl::testing::backend_name(info.param); \
+                           })
 
 }  // namespace refreshctl::testing

@@ -31,7 +31,7 @@ class ScheduleRun : public RunTest {
   }
 };
 
-TEST_F(ScheduleRun, EveryFiveMinutesRunEveryMinuteForAnHourTriggersTwelveTimes) {
+TEST_P(ScheduleRun, EveryFiveMinutesRunEveryMinuteForAnHourTriggersTwelveTimes) {
   apply({scheduled("*/5 * * * *")});
   for (int minute = 0; minute < 60; ++minute) {
     auto r = run_at(day(1) + hours(3) + minutes(minute) + std::chrono::seconds(7));
@@ -44,7 +44,7 @@ TEST_F(ScheduleRun, EveryFiveMinutesRunEveryMinuteForAnHourTriggersTwelveTimes) 
   EXPECT_EQ(h[11]["slot"], format_rfc3339(day(1) + hours(3)));
 }
 
-TEST_F(ScheduleRun, TwoConcurrentRunsInTheSameMinuteTriggerOnce) {
+TEST_P(ScheduleRun, TwoConcurrentRunsInTheSameMinuteTriggerOnce) {
   apply({scheduled("* * * * *")});
   std::string at = format_rfc3339(day(1) + hours(4) + std::chrono::seconds(3));
   BackgroundProcess a({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
@@ -57,7 +57,7 @@ TEST_F(ScheduleRun, TwoConcurrentRunsInTheSameMinuteTriggerOnce) {
   EXPECT_EQ(history().size(), 1u);
 }
 
-TEST_F(ScheduleRun, AHostDownForADayRunsTheDailyTargetOnce) {
+TEST_P(ScheduleRun, AHostDownForADayRunsTheDailyTargetOnce) {
   apply({scheduled("30 2 * * *")});
   EXPECT_EQ(run_at(day(1) + hours(2) + minutes(31)).exit_code, 0);
   EXPECT_EQ(triggers("cube/v1"), 1);
@@ -73,7 +73,7 @@ TEST_F(ScheduleRun, AHostDownForADayRunsTheDailyTargetOnce) {
   EXPECT_EQ(triggers("cube/v1"), 2);
 }
 
-TEST_F(ScheduleRun, ASlotPastStartingDeadlineIsRecordedMissedAndNotTriggered) {
+TEST_P(ScheduleRun, ASlotPastStartingDeadlineIsRecordedMissedAndNotTriggered) {
   apply({scheduled("30 2 * * *", "starting_deadline = \"1h\"")});
   auto r = run_at(day(1) + hours(5));
   EXPECT_EQ(r.exit_code, 0) << r.out;
@@ -87,7 +87,7 @@ TEST_F(ScheduleRun, ASlotPastStartingDeadlineIsRecordedMissedAndNotTriggered) {
   EXPECT_EQ(triggers("cube/v1"), 1);
 }
 
-TEST_F(ScheduleRun, ANewTargetDoesNotFireForSlotsBeforeItsCreation) {
+TEST_P(ScheduleRun, ANewTargetDoesNotFireForSlotsBeforeItsCreation) {
   apply({scheduled("0 0 1 1 *")});
   // This year's slot (1 January) came before the target existed.
   auto r = run_at(SystemClock().now() + minutes(1));
@@ -96,14 +96,14 @@ TEST_F(ScheduleRun, ANewTargetDoesNotFireForSlotsBeforeItsCreation) {
   EXPECT_EQ(triggers("cube/v1"), 0);
 }
 
-TEST_F(ScheduleRun, NowRunsTheTargetAtOnceAsAManualSlot) {
+TEST_P(ScheduleRun, NowRunsTheTargetAtOnceAsAManualSlot) {
   apply({scheduled("30 2 1 1 *")});
   auto r = run({"--now", "--target", "cube"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(triggers("cube/v1"), 1);
 }
 
-TEST_F(ScheduleRun, ListShowsScheduleZoneAndNextSlot) {
+TEST_P(ScheduleRun, ListShowsScheduleZoneAndNextSlot) {
   apply({scheduled("30 2 * * *", "timezone = \"Asia/Shanghai\"")});
   auto list = json::parse(refreshctl_db({"--json", "list"}).out);
   ASSERT_EQ(list.size(), 1u);
@@ -112,6 +112,8 @@ TEST_F(ScheduleRun, ListShowsScheduleZoneAndNextSlot) {
   std::string next = list[0]["next_slot"];
   EXPECT_EQ(next.substr(10), "T18:30:00Z") << "02:30 in Shanghai is 18:30 UTC";
 }
+
+REFRESHCTL_ON_BOTH_BACKENDS(ScheduleRun);
 
 }  // namespace
 }  // namespace refreshctl::testing

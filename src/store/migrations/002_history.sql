@@ -2,27 +2,27 @@
 -- The unique key is the final guarantee that a (target, version, slot,
 -- attempt) is triggered at most once.
 CREATE TABLE runs (
-  id          INTEGER PRIMARY KEY AUTOINCREMENT,
-  started_at  INTEGER NOT NULL,
-  finished_at INTEGER,
+  id          {{id}},
+  started_at  BIGINT NOT NULL,
+  finished_at BIGINT,
   host        TEXT NOT NULL,
   pid         INTEGER NOT NULL,
   outcome     TEXT
 );
 
 CREATE TABLE refreshes (
-  id           INTEGER PRIMARY KEY AUTOINCREMENT,
-  run_id       INTEGER NOT NULL REFERENCES runs (id),
+  id           {{id}},
+  run_id       BIGINT NOT NULL REFERENCES runs (id),
   target       TEXT NOT NULL,
   revision     INTEGER NOT NULL,
   version      TEXT NOT NULL,
-  slot         INTEGER NOT NULL,
+  slot         BIGINT NOT NULL,
   attempt      INTEGER NOT NULL,
   state        TEXT NOT NULL,
-  started_at   INTEGER NOT NULL,
-  triggered_at INTEGER,
-  finished_at  INTEGER,
-  deadline     INTEGER,
+  started_at   BIGINT NOT NULL,
+  triggered_at BIGINT,
+  finished_at  BIGINT,
+  deadline     BIGINT,
   polls        INTEGER NOT NULL DEFAULT 0,
   job_id       TEXT NOT NULL DEFAULT '',
   http_status  INTEGER NOT NULL DEFAULT 0,

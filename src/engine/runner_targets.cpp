@@ -1,0 +1,368 @@
+// The targets of a run: which have work, locking them within the run's
+// concurrency, what to do about one busy in another run, resuming and
+// planning a target once locked, and releasing it when its refreshes end.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/runner_impl.h"
+#include "util/duration.h"
+
+namespace refreshctl::engine::detail {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+
+constexpr size_t kLockBatch = 500;       // locks tried in one call
+constexpr milliseconds kWaitRetry{250};  // how often busy targets are tried under --wait-lock
+
+// How long a run may hold a target for its refreshes to end: max_refresh_time
+// plus five minutes, and as much again for each retry with its delay. Held
+// longer, the holder is reported stuck.
+Millis stuck_after(const Target& t) {
+  return t.max_refresh_time + minutes(5) + t.retries * (t.max_refresh_time + t.retry_delay);
+}
+
+std::string describe_holder(const LockHolder* h, TimePoint now) {
+  if (h == nullptr) return "another run (that has not recorded itself yet)";
+  if (!h->legacy.empty()) return h->legacy;
+  return fmt::format("run {} (pid {} on {}, since {}, {} ago)", h->run_id, h->pid, h->host,
+                     format_rfc3339(h->since), format_elapsed(now - h->since));
+}
+
+}  // namespace
+
+// Every target with something to do: open refreshes to resume, or a due
+// slot not yet recorded (read without the lock; start_target() reads again
+// under it). Targets with open refreshes come first; the rest start at a
+// point that differs by run, so that concurrent runs lock different targets.
+Result<void> Runner::find_work(const Selection& selection) {
+  auto open = ctx_.store.open_refreshes();
+  if (!open.ok()) return std::move(open).take_error();
+  std::map<std::string, int> open_count;
+  for (const auto& r : *open) {
+    bool selected = opt_.targets.empty() || std::find(opt_.targets.begin(), opt_.targets.end(),
+                                                      r.target) != opt_.targets.end();
+    if (selected) ++open_count[r.target];
+  }
+  std::vector<TargetWork*> resuming, planned;
+  auto add_work = [&](const std::string& name, int64_t id, const TargetRecord* current) {
+    auto work = std::make_unique<TargetWork>();
+    work->name = name;
+    work->id = id;
+    work->current = current;
+    TargetWork* w = work.get();
+    work_.emplace(name, std::move(work));
+    return w;
+  };
+  for (const auto& t : selection.targets) {
+    records_.push_back(std::make_unique<TargetRecord>(t));
+    const TargetRecord* record = records_.back().get();
+    by_revision_[{t.target.name, t.revision}] = record;
+    auto due = plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual);
+    if (!due.ok()) return std::move(due).take_error();
+    int opened = open_count.count(t.target.name) ? open_count[t.target.name] : 0;
+    if (due->empty() && opened == 0) continue;
+    TargetWork* w = add_work(t.target.name, t.id, record);
+    w->demand = std::clamp(static_cast<int>(due->size()) + opened, 1, t.target.max_concurrency);
+    (opened > 0 ? resuming : planned).push_back(w);
+  }
+  for (const auto& [name, count] : open_count) {
+    if (work_.count(name) != 0) continue;  // disabled, removed or not selected: finish what is open
+    auto target = ctx_.store.target(name, std::nullopt, true);
+    if (!target.ok()) return std::move(target).take_error();
+    if (!*target) continue;
+    TargetWork* w = add_work(name, (*target)->id, nullptr);
+    w->demand = std::clamp(count, 1, (*target)->target.max_concurrency);
+    resuming.push_back(w);
+  }
+  if (!planned.empty()) {
+    auto shift = static_cast<long>(static_cast<uint64_t>(summary_.run_id) % planned.size());
+    std::rotate(planned.begin(), planned.begin() + shift, planned.end());
+  }
+  queue_.insert(queue_.end(), resuming.begin(), resuming.end());
+  queue_.insert(queue_.end(), planned.begin(), planned.end());
+  wait_until_ = started_ + opt_.wait_lock;
+  return {};
+}
+
+Result<void> Runner::dry_run(const Selection& selection) {
+  int due = 0;
+  for (const auto& t : selection.targets) {
+    auto planned = plan_target(ctx_.store, t, now(), schedule_now(), opt_.manual);
+    if (!planned.ok()) return std::move(planned).take_error();
+    for (const auto& p : *planned) {
+      RefreshRecord r;
+      r.target = t.target.name;
+      r.revision = t.revision;
+      r.version = p.version;
+      r.slot = p.slot;
+      r.attempt = p.attempt;
+      r.started_at = now();
+      r.state = p.missed ? RefreshState::kMissed : RefreshState::kPending;
+      r.error = p.missed_note;
+      observer_.on_state(r);
+      ++due;
+    }
+  }
+  if (due == 0) observer_.on_note("nothing is due");
+  return {};
+}
+
+// Locks queued targets while their demand fits the run's --max-concurrency
+// (at least one target, however large), and starts each one it gets.
+Result<void> Runner::lock_more() {
+  if (stopping_ || store_down_) return {};
+  if (!waiting_.empty() && now() >= next_wait_try_) {
+    next_wait_try_ = now() + kWaitRetry;
+    queue_.insert(queue_.begin(), waiting_.begin(), waiting_.end());
+    waiting_.clear();
+  }
+  std::vector<TargetWork*> batch;
+  int demand = 0;
+  while (!queue_.empty() && batch.size() < kLockBatch) {
+    TargetWork* w = queue_.front();
+    if (reserved_ + demand > 0 && reserved_ + demand + w->demand > opt_.max_concurrency) break;
+    queue_.pop_front();
+    batch.push_back(w);
+    demand += w->demand;
+  }
+  if (batch.empty()) return {};
+  std::vector<int64_t> ids;
+  ids.reserve(batch.size());
+  for (TargetWork* w : batch) ids.push_back(w->id);
+  auto held = ctx_.store.try_lock_targets(summary_.run_id, ids, now());
+  if (!held.ok()) {
+    queue_.insert(queue_.begin(), batch.begin(), batch.end());
+    return store_failed(std::move(held).take_error());
+  }
+  std::vector<TargetWork*> busy;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    TargetWork& w = *batch[i];
+    if (!(*held)[i]) {
+      busy.push_back(&w);
+      continue;
+    }
+    w.state = WorkState::kLocked;
+    reserved_ += w.demand;
+    RCTL_TRY(start_target(w));
+  }
+  return report_busy(busy);
+}
+
+// A busy target is skipped (its slot is left for a later run), or waited
+// for under --wait-lock. One held for longer than its refreshes can take is
+// reported stuck, also to a quiet run.
+Result<void> Runner::report_busy(const std::vector<TargetWork*>& busy) {
+  if (busy.empty()) return {};
+  std::vector<int64_t> ids;
+  ids.reserve(busy.size());
+  for (TargetWork* w : busy) ids.push_back(w->id);
+  auto holders = ctx_.store.lock_holders(ids);
+  if (!holders.ok()) return std::move(holders).take_error();
+  for (TargetWork* w : busy) {
+    auto it = holders->find(w->id);
+    const LockHolder* h = it == holders->end() ? nullptr : &it->second;
+    std::string who = describe_holder(h, now());
+    bool first = w->state == WorkState::kQueued;
+    if (first && h != nullptr && h->legacy.empty() && w->current != nullptr) {
+      Millis limit = stuck_after(w->current->target);
+      if (now() - h->since > limit) {
+        ++summary_.stuck;
+        observer_.on_warning(fmt::format(
+            "{}: stuck? held by {}, longer than its refreshes can take ({}); check that run, "
+            "and stop it if it hangs: its lock goes with it",
+            w->name, who, format_duration(limit)));
+      }
+    }
+    if (now() < wait_until_) {
+      if (first) {
+        observer_.on_note(fmt::format("{}: busy in {}; waiting up to {}", w->name, who,
+                                      format_duration(wait_until_ - now())));
+      }
+      w->state = WorkState::kWaiting;
+      waiting_.push_back(w);
+      continue;
+    }
+    w->state = WorkState::kSkipped;
+    ++summary_.busy;
+    observer_.on_note(fmt::format("{}: busy in {}; {}", w->name, who,
+                                  first ? "its next slot is left for a later run"
+                                        : "still busy after --wait-lock; left to it"));
+  }
+  return {};
+}
+
+// Under the target's lock: resumes its open refreshes, then plans its due
+// slot. Both are read again here: another run may have ended or recorded
+// them since find_work() looked.
+Result<void> Runner::start_target(TargetWork& work) {
+  auto open = ctx_.store.open_refreshes(work.name);
+  if (!open.ok()) {
+    work.state = WorkState::kQueued;  // started again once the locks are back
+    reserved_ -= work.demand;
+    queue_.push_front(&work);
+    return store_failed(std::move(open).take_error());
+  }
+  std::map<std::string, Task*> open_versions;
+  for (auto& record : *open) {
+    auto task = resume(work, std::move(record));
+    if (!task.ok()) return std::move(task).take_error();
+    if (!(*task)->finished) open_versions[(*task)->record.version] = *task;
+  }
+  if (work.current != nullptr) {
+    auto planned = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual);
+    if (!planned.ok()) return std::move(planned).take_error();
+    std::vector<Task*> missed;
+    for (const auto& p : *planned) {
+      RefreshRecord r;
+      r.run_id = summary_.run_id;
+      r.target = work.name;
+      r.revision = work.current->revision;
+      r.version = p.version;
+      r.slot = p.slot;
+      r.attempt = p.attempt;
+      r.started_at = now();
+      Task& task = add_task(std::move(r), work, work.current);
+      auto older = open_versions.find(p.version);
+      if (p.missed) {
+        task.record.state = RefreshState::kMissed;
+        task.record.finished_at = task.record.started_at;
+        task.record.error = p.missed_note;
+        missed.push_back(&task);
+      } else if (older != open_versions.end() && older->second->record.slot != p.slot) {
+        task.waits_for = older->second;
+        older->second->successor = &task;
+        observer_.on_note(fmt::format("{} {}: slot {} waits for the open refresh of slot {}",
+                                      work.name, p.version, format_rfc3339(p.slot),
+                                      format_rfc3339(older->second->record.slot)));
+      } else if (p.not_before > now()) {
+        schedule(task, TimerKind::kStart, p.not_before);
+      } else {
+        ready_.push_back(&task);
+      }
+    }
+    RCTL_TRY(record_missed(missed));
+  }
+  return {};
+}
+
+// A run that was killed leaves refreshes open. Pending ones were never sent
+// and are sent now; polling ones are polled again (never re-triggered);
+// triggering ones may or may not have reached the service: unknown.
+Result<Task*> Runner::resume(TargetWork& work, RefreshRecord record) {
+  auto target = revision_of(record.target, record.revision);
+  if (!target.ok()) return std::move(target).take_error();
+  int64_t old_run = record.run_id;
+  record.run_id = summary_.run_id;
+  Task& task = add_task(std::move(record), work, *target);
+  ++summary_.resumed;
+  mark_dirty(task);  // the record now names this run
+  if (*target == nullptr) {
+    finish(task, RefreshState::kError, "its target revision is no longer stored", false);
+  } else if (task.record.state == RefreshState::kPending) {
+    ready_.push_back(&task);
+  } else if (task.record.state == RefreshState::kTriggering) {
+    finish(task, RefreshState::kUnknown,
+           fmt::format("run {} ended while sending the refresh request; the service may or "
+                       "may not have it",
+                       old_run),
+           false);
+  } else {
+    activate(task);
+    task.interval = task.target->target.poll_interval;
+    schedule(task, TimerKind::kDeadline, task.record.deadline.value_or(now()));
+    schedule(task, TimerKind::kPoll, now());
+    observer_.on_note(fmt::format("resuming {} {} (job {}), left polling by run {}",
+                                  task.record.target, task.record.version,
+                                  task.record.job_id.empty() ? "-" : task.record.job_id, old_run));
+  }
+  return &task;
+}
+
+// A missed slot is only recorded: claimed as finished, never sent.
+Result<void> Runner::record_missed(std::vector<Task*>& missed) {
+  if (missed.empty()) return {};
+  std::vector<RefreshRecord*> records;
+  records.reserve(missed.size());
+  for (Task* task : missed) records.push_back(&task->record);
+  std::vector<bool> claimed;
+  auto claim = ctx_.store.claim(records, &claimed);
+  if (!claim.ok()) {
+    for (Task* task : missed) end_task(*task);  // the next run decides again
+    return store_failed(std::move(claim).take_error());
+  }
+  for (size_t i = 0; i < missed.size(); ++i) {
+    end_task(*missed[i]);
+    if (!claimed[i]) continue;  // another run recorded it
+    ++summary_.by_state[RefreshState::kMissed];
+    observer_.on_state(missed[i]->record);
+  }
+  return {};
+}
+
+// The newer slot of a version runs once the older refresh has ended, unless
+// it is by now past its starting_deadline.
+void Runner::start_successor(Task& older) {
+  Task* next = older.successor;
+  older.successor = nullptr;
+  if (next == nullptr || next->finished) return;
+  next->waits_for = nullptr;
+  if (stopping_) {
+    end_task(*next);  // not recorded: the next run plans it again
+    return;
+  }
+  const Target& t = next->target->target;
+  Millis late = schedule_now() - next->record.slot;
+  if (t.starting_deadline && late > *t.starting_deadline) {
+    next->record.state = RefreshState::kMissed;
+    next->record.started_at = now();
+    next->record.finished_at = now();
+    next->record.error = missed_note(t, next->record.slot, late);
+    std::vector<Task*> missed{next};
+    auto recorded = record_missed(missed);
+    (void)recorded;  // a store failure is handled (reconnect or exit) by the loop's next write
+    return;
+  }
+  next->record.started_at = now();
+  ready_.push_back(next);
+}
+
+// Commits every write of the targets whose refreshes have all ended, then
+// releases their locks.
+Result<void> Runner::release_finished() {
+  if (store_down_) return {};
+  std::vector<TargetWork*> ended;
+  for (const auto& [name, work] : work_) {
+    if (work->state == WorkState::kLocked && work->unfinished == 0) ended.push_back(work.get());
+  }
+  if (ended.empty()) return {};
+  RCTL_TRY(flush(true));
+  if (store_down_) return {};
+  std::vector<int64_t> ids;
+  for (TargetWork* w : ended) {
+    ids.push_back(w->id);
+    w->state = WorkState::kReleased;
+    reserved_ -= w->demand;
+  }
+  auto released = ctx_.store.unlock_targets(ids);
+  if (!released.ok()) return store_failed(std::move(released).take_error());
+  return {};
+}
+
+Result<const TargetRecord*> Runner::revision_of(const std::string& name, int revision) {
+  auto it = by_revision_.find({name, revision});
+  if (it != by_revision_.end()) return it->second;
+  auto loaded = ctx_.store.target(name, revision, true);
+  if (!loaded.ok()) return std::move(loaded).take_error();
+  const TargetRecord* p = nullptr;
+  if (*loaded) {
+    records_.push_back(std::make_unique<TargetRecord>(std::move(**loaded)));
+    p = records_.back().get();
+  }
+  by_revision_[{name, revision}] = p;
+  return p;
+}
+
+}  // namespace refreshctl::engine::detail

@@ -1,0 +1,155 @@
+// Targets and their revisions, over sql::Connection.
+#include <fmt/format.h>
+
+#include "config/target_file.h"
+#include "store/sql_store.h"
+
+namespace refreshctl {
+namespace {
+
+Result<Target> decode(const std::string& name, int revision, const std::string& definition) {
+  auto parsed = parse_target_file(definition, "");
+  if (!parsed.ok() || parsed->size() != 1) {
+    return make_error(fmt::format("stored revision {} of target \"{}\" cannot be read{}{}",
+                                  revision, name, parsed.ok() ? "" : ": ",
+                                  parsed.ok() ? "" : parsed.error()));
+  }
+  return std::move((*parsed)[0].target);
+}
+
+// Columns: id, name, revision, definition, created_at, removed.
+constexpr const char* kTargetColumns =
+    "t.id, t.name, r.revision, r.definition, r.created_at, "
+    "CASE WHEN t.removed_at IS NULL THEN 0 ELSE 1 END";
+
+Result<TargetRecord> read_target(const sql::Row& row) {
+  TargetRecord record;
+  record.id = row.integer(0);
+  record.revision = static_cast<int>(row.integer(2));
+  record.revision_created_at = from_millis(row.integer(4));
+  record.removed = row.integer(5) != 0;
+  auto decoded = decode(row.text(1), record.revision, row.text(3));
+  if (!decoded.ok()) return std::move(decoded).take_error();
+  record.target = std::move(decoded).value();
+  return record;
+}
+
+}  // namespace
+
+Result<std::optional<ApplyResult>> SqlStore::apply_one(const TargetChange& change, TimePoint now) {
+  const Target& t = change.target;
+  std::string definition = to_toml(t);
+  auto current = sql::query_one(
+      db(),
+      "SELECT t.revision, CASE WHEN t.removed_at IS NULL THEN 0 ELSE 1 END, r.definition "
+      "FROM targets t JOIN target_revisions r ON r.target = t.name AND r.revision = t.revision "
+      "WHERE t.name = ?",
+      {t.name});
+  if (!current.ok()) return std::move(current).take_error();
+  int revision = 1;
+  ApplyAction action = ApplyAction::kCreated;
+  if (*current) {
+    const sql::Row& row = **current;
+    int current_revision = static_cast<int>(row.integer(0));
+    bool removed = row.integer(1) != 0;
+    if (!removed && row.text(2) == definition) {
+      return std::optional<ApplyResult>(
+          ApplyResult{t.name, ApplyAction::kUnchanged, current_revision});
+    }
+    revision = current_revision + 1;
+    action = removed ? ApplyAction::kCreated : ApplyAction::kUpdated;
+  }
+  RCTL_TRY(db().execute(
+      "INSERT INTO target_revisions (target, revision, definition, source, created_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {t.name, int64_t{revision}, definition, change.source, to_millis(now)}));
+  // A new name gets the next id; a known one (also a removed one) keeps its own.
+  RCTL_TRY(db().execute(
+      "INSERT INTO targets (name, revision, removed_at, id) "
+      "VALUES (?, ?, NULL, (SELECT coalesce(max(id), 0) + 1 FROM targets)) "
+      "ON CONFLICT (name) DO UPDATE SET revision = excluded.revision, removed_at = NULL",
+      {t.name, int64_t{revision}}));
+  return std::optional<ApplyResult>(ApplyResult{t.name, action, revision});
+}
+
+Result<std::vector<ApplyResult>> SqlStore::apply(const std::vector<TargetChange>& changes,
+                                                 TimePoint now) {
+  auto txn = sql::Transaction::begin(db());
+  if (!txn.ok()) return std::move(txn).take_error();
+  RCTL_TRY(lock_for_apply());
+  std::vector<ApplyResult> results;
+  for (const auto& change : changes) {
+    auto result = apply_one(change, now);
+    if (!result.ok()) return std::move(result).take_error();
+    results.push_back(**result);
+  }
+  RCTL_TRY(txn->commit());
+  return results;
+}
+
+Result<std::optional<TargetRecord>> SqlStore::target(const std::string& name,
+                                                     std::optional<int> revision,
+                                                     bool include_removed) {
+  sql::Value wanted = revision ? sql::Value(int64_t{*revision}) : sql::Value();
+  auto row = sql::query_one(
+      db(),
+      fmt::format("SELECT {} FROM targets t JOIN target_revisions r ON r.target = t.name "
+                  "WHERE t.name = ? AND r.revision = coalesce(CAST(? AS INTEGER), t.revision)",
+                  kTargetColumns),
+      {name, wanted});
+  if (!row.ok()) return std::move(row).take_error();
+  if (!*row) return std::optional<TargetRecord>();
+  if ((*row)->integer(5) != 0 && !include_removed) return std::optional<TargetRecord>();
+  auto record = read_target(**row);
+  if (!record.ok()) return std::move(record).take_error();
+  return std::optional<TargetRecord>(std::move(record).value());
+}
+
+Result<std::vector<TargetRecord>> SqlStore::targets() {
+  auto rows = db().query(
+      fmt::format("SELECT {} FROM targets t "
+                  "JOIN target_revisions r ON r.target = t.name AND r.revision = t.revision "
+                  "WHERE t.removed_at IS NULL ORDER BY t.name",
+                  kTargetColumns));
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<TargetRecord> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto record = read_target(row);
+    if (!record.ok()) return std::move(record).take_error();
+    out.push_back(std::move(record).value());
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqlStore::target_names() {
+  auto rows = db().query("SELECT name FROM targets ORDER BY name");
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<std::string> out;
+  for (const auto& row : *rows) out.push_back(row.text(0));
+  return out;
+}
+
+Result<std::vector<RevisionInfo>> SqlStore::revisions(const std::string& name) {
+  auto rows = db().query(
+      "SELECT revision, created_at, source, definition FROM target_revisions "
+      "WHERE target = ? ORDER BY revision",
+      {name});
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<RevisionInfo> out;
+  for (const auto& row : *rows) {
+    out.push_back(RevisionInfo{static_cast<int>(row.integer(0)), from_millis(row.integer(1)),
+                               row.text(2), row.text(3)});
+  }
+  return out;
+}
+
+Result<bool> SqlStore::remove(const std::string& name, TimePoint now) {
+  auto changed =
+      db().execute("UPDATE targets SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
+                   {to_millis(now), name});
+  if (!changed.ok()) return std::move(changed).take_error();
+  return *changed > 0;
+}
+
+}  // namespace refreshctl
