@@ -40,6 +40,7 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
   if (path == "/api/reset") {
     if (!post) return error(405, "use POST");
     triggers_.clear();
+    keys_.clear();
     requests_ = status_requests_ = connections_ = 0;
     return json(200, "{}");
   }
@@ -66,7 +67,8 @@ HttpResponse RefreshApi::refresh(const HttpRequest& request) {
     if (version.empty() && members->count("version")) version = (*members)["version"];
   }
   if (type.empty() || version.empty()) return error(400, "type and version are required");
-  count_trigger(type + "/" + version);
+  count_trigger(triggers_, type + "/" + version);
+  if (const std::string* key = request.header("idempotency-key")) count_trigger(keys_, *key);
   if (request.param("reject") == "1") return error(500, "refresh rejected on purpose");
   auto duration = default_duration_;
   if (std::string d = request.param("duration"); !d.empty()) {
@@ -115,6 +117,11 @@ HttpResponse RefreshApi::stats() const {
     if (body.back() != '{') body += ',';
     body += json_quote(key) + ":" + std::to_string(count);
   }
+  body += "},\"idempotency_keys\":{";
+  for (const auto& [key, count] : keys_) {
+    if (body.back() != '{') body += ',';
+    body += json_quote(key) + ":" + std::to_string(count);
+  }
   body += "},\"requests\":" + std::to_string(requests_) +
           ",\"status_requests\":" + std::to_string(status_requests_) +
           ",\"connections\":" + std::to_string(connections_) + "}";
@@ -150,12 +157,12 @@ HttpResponse RefreshApi::redirect(const HttpRequest& request) const {
   return r;
 }
 
-void RefreshApi::count_trigger(const std::string& key) {
-  auto it = triggers_.find(key);
-  if (it != triggers_.end()) {
+void RefreshApi::count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  if (it != counts.end()) {
     ++it->second;
   } else {
-    ++triggers_[triggers_.size() < kMaxTriggerKeys ? key : "(other)"];
+    ++counts[counts.size() < kMaxTriggerKeys ? key : "(other)"];
   }
 }
 

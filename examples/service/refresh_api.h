@@ -38,7 +38,7 @@ class RefreshApi {
   HttpResponse last_headers() const;
   HttpResponse huge(const HttpRequest& request) const;
   HttpResponse redirect(const HttpRequest& request) const;
-  void count_trigger(const std::string& key);
+  static void count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key);
   Job* find_job(std::string_view id);
 
   std::chrono::milliseconds default_duration_;
@@ -46,6 +46,7 @@ class RefreshApi {
   std::deque<Job> jobs_;  // job ids first_job_, first_job_ + 1, ...
   uint64_t first_job_ = 1;
   std::map<std::string, uint64_t> triggers_;  // by "type/version"
+  std::map<std::string, uint64_t> keys_;      // by Idempotency-Key header, when sent
   uint64_t requests_ = 0;
   uint64_t status_requests_ = 0;
   uint64_t connections_ = 0;  // that carried at least one request

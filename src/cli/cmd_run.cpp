@@ -88,11 +88,18 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
   }
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
+  // `run | head -1` must not kill the run mid-trigger: output that cannot be
+  // written is given up (the engine shields itself), the refreshes go on.
+  std::signal(SIGPIPE, SIG_IGN);
   auto http = http::make_curl_client();
   engine::RunContext context{*store, *http, clock, system_resolver(), *observer};
   auto summary = unwrap(engine::run_refreshes(context, run_options), kExitDatabase);
   if (opt.dry_run) return;
-  observer->on_note(summary_line(summary));
+  try {
+    observer->on_note(summary_line(summary));
+  } catch (const std::exception&) {
+    // stdout is gone; the exit code still tells how the refreshes went
+  }
   if (summary.stopped) {
     ctx.exit_code = 128 + g_stop_signal.load();
   } else if (summary.any_failure()) {

@@ -100,7 +100,9 @@ Result<void> Runner::start_ready() {
   if (ready_.empty() || stopping_ || store_down_) return {};
   std::vector<Task*> batch;
   std::map<TargetWork*, int> batched;
-  for (auto it = ready_.begin(); it != ready_.end();) {
+  // No more than can leave at once (see http::Client::idle_capacity).
+  size_t room = ctx_.http.idle_capacity();
+  for (auto it = ready_.begin(); it != ready_.end() && batch.size() < room;) {
     if (active_ + static_cast<int>(batch.size()) >= opt_.max_concurrency) break;
     Task* task = *it;
     if (task->finished) {
@@ -202,7 +204,7 @@ void Runner::fire_timers() {
 Result<void> Runner::flush(bool force) {
   if (store_down_) return {};
   if (dirty_.empty()) return send_committed();
-  if (!force && now() - last_flush_ < kFlushEvery) return {};
+  if (!force && !write_soon_ && now() - last_flush_ < kFlushEvery) return {};
   std::vector<const RefreshRecord*> records;
   records.reserve(dirty_.size());
   for (Task* task : dirty_) records.push_back(&task->record);
@@ -210,6 +212,7 @@ Result<void> Runner::flush(bool force) {
   if (!written.ok()) return store_failed(std::move(written).take_error());
   for (Task* task : dirty_) task->dirty = false;
   dirty_.clear();
+  write_soon_ = false;
   last_flush_ = now();
   return send_committed();
 }
@@ -294,28 +297,38 @@ Result<RunSummary> Runner::run() {
   auto run_id = ctx_.store.begin_run({0, started_, host, static_cast<int>(getpid())});
   if (!run_id.ok()) return std::move(run_id).take_error();
   summary_.run_id = *run_id;
-  auto result = [&]() -> Result<void> {
-    RCTL_TRY(find_work(*selection));
-    if (done()) observer_.on_note("nothing is due");
-    while (!done()) {
-      if (!stopping_ && opt_.stop_requested()) begin_stopping();
-      if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
-      RCTL_TRY(try_reconnect());
-      RCTL_TRY(lock_more());
-      RCTL_TRY(start_ready());
-      fire_timers();
-      RCTL_TRY(flush(false));
-      RCTL_TRY(release_finished());
-      tick();
-      if (done()) break;
-      ctx_.http.poll(wait_time());
-    }
-    return {};
-  }();
+  Result<void> result = find_work(*selection);
+  if (result.ok() && done()) observer_.on_note("nothing is due");
+  while (result.ok() && !done()) {
+    if (!stopping_ && opt_.stop_requested()) begin_stopping();
+    if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
+    result = step();
+    if (!done()) ctx_.http.poll(wait_time());
+  }
+  if (!result.ok()) {
+    // The store failed for good. Triggers on the wire are let finish (for
+    // as long as a stop would wait) so their outcome is known in memory;
+    // end_run() then writes what it can.
+    stopping_ = true;
+    stop_deadline_ = now() + opt_.stop_grace;
+    while (triggers_in_flight_ > 0 && now() < stop_deadline_) ctx_.http.poll(wait_time());
+  }
   auto ended = end_run(!result.ok());
   if (!result.ok()) return std::move(result).take_error();
   if (!ended.ok()) return std::move(ended).take_error();
   return summary_;
+}
+
+// One turn of the event loop, without waiting.
+Result<void> Runner::step() {
+  RCTL_TRY(try_reconnect());
+  RCTL_TRY(lock_more());
+  RCTL_TRY(start_ready());
+  fire_timers();
+  RCTL_TRY(flush(false));
+  RCTL_TRY(release_finished());
+  tick();
+  return {};
 }
 
 }  // namespace detail

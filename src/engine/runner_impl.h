@@ -74,6 +74,7 @@ class Runner {
 
  private:
   // runner.cpp
+  Result<void> step();
   Result<void> start_ready();
   void fire_timers();
   Result<void> flush(bool force);
@@ -139,6 +140,7 @@ class Runner {
   int unfinished_ = 0;
   int triggers_in_flight_ = 0;
   std::vector<Task*> dirty_;
+  bool write_soon_ = false;  // a trigger's answer is dirty: flush without waiting
   // Claimed and set triggering in memory; sent once a flush has committed it.
   std::vector<Task*> to_send_;
   TimePoint last_flush_{};

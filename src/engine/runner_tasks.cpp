@@ -102,6 +102,10 @@ void Runner::send_trigger(Task& task) {
 
 void Runner::on_trigger(Task& task, const http::Response& response) {
   if (task.finished) return;
+  // Until this answer is written, a crash would leave the refresh
+  // "triggering" (unknown to the next run): write it at the next turn of the
+  // loop, not at the next batch.
+  write_soon_ = true;
   if (response.failure == http::Failure::kCancelled) {
     --summary_.attempts;
     set_state(task, RefreshState::kPending);  // never sent: the next run sends it

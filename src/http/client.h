@@ -67,6 +67,11 @@ class Client {
   virtual void poll(std::chrono::milliseconds max_wait) = 0;
   // Requests submitted and not yet called back.
   virtual size_t pending() const = 0;
+  // How many more requests would start at the next poll() (free transfer
+  // slots not claimed by queued requests). A trigger is committed as
+  // "triggering" only when it can leave at once: one left waiting in the
+  // queue when the process dies would be recorded unknown though never sent.
+  virtual size_t idle_capacity() const = 0;
   // Calls back, now and with Failure::kCancelled, every request still waiting
   // for a free transfer slot: none of them has sent a byte. Requests already
   // started are left to end (or to be dropped with the client).

@@ -80,6 +80,11 @@ class CurlClient final : public Client {
 
   size_t pending() const override { return queue_.size() + active_.size(); }
 
+  size_t idle_capacity() const override {
+    size_t busy = active_.size() + queue_.size();
+    return busy >= options_.max_active_transfers ? 0 : options_.max_active_transfers - busy;
+  }
+
   void cancel_unstarted() override {
     std::deque<Queued> unstarted;
     unstarted.swap(queue_);

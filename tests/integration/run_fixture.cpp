@@ -30,6 +30,7 @@ max_concurrency = {max_concurrency}
 url = "{base}/api/refresh{refresh_query}"
 body = '{{"type": "{{{{data_type}}}}", "version": "{{{{version}}}}"}}'
 job_id = "/jobId"
+{extra_refresh}
 
 [target.status]
 url = "{status_url}"
@@ -44,7 +45,8 @@ message = "/errorMessage"
       fmt::arg("max_concurrency", s.max_concurrency), fmt::arg("base", service_->base_url()),
       fmt::arg("refresh_query", s.refresh_query), fmt::arg("status_url", status_url),
       fmt::arg("extra_status", s.extra_status), fmt::arg("poll_interval", s.poll_interval),
-      fmt::arg("max_poll_interval", s.max_poll_interval));
+      fmt::arg("max_poll_interval", s.max_poll_interval),
+      fmt::arg("extra_refresh", s.extra_refresh));
 }
 
 void RunTest::apply(const std::vector<TargetSpec>& specs) {

@@ -23,6 +23,7 @@ struct TargetSpec {
   std::string status_url;     // replaces the status URL when set
   std::string extra;          // more top-level lines ("max_refresh_time = \"2s\"")
   std::string extra_status;   // more [target.status] lines
+  std::string extra_refresh;  // more [target.refresh] lines
   std::string refresh_query;  // appended to the refresh URL
   std::string max_refresh_time = "30s";
   int max_concurrency = 16;
