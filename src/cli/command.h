@@ -10,6 +10,7 @@
 #include <string>
 
 #include "util/result.h"
+#include "util/time.h"
 
 namespace refreshctl {
 class Store;
@@ -60,6 +61,10 @@ inline void unwrap(const Result<void>& result, int code) {
 // Opens the store named by --db / REFRESHCTL_DB / the default path; a failure
 // is exit 3.
 std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global);
+
+// A --since value: a time ("2026-11-23T02:00:00Z") or a duration back from
+// `now` ("2h"); anything else is Failure(2) naming both forms.
+TimePoint parse_since_or_fail(const std::string& text, TimePoint now);
 
 // Registers every subcommand on `app`.
 void setup_commands(CLI::App& app, Context& ctx);
