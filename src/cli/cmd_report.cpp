@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -54,14 +55,18 @@ void require_known_targets(Store& store, const std::vector<std::string>& targets
   }
 }
 
-report::ReportInput read_history(Store& store, const ReportOptions& opt, TimePoint now) {
+report::ReportInput read_history(Store& store,
+                                 const ReportOptions& opt,
+                                 std::optional<TimePoint> since,
+                                 TimePoint now) {
   report::ReportInput in;
   in.now = now;
-  if (!opt.since.empty()) in.since = parse_since_or_fail(opt.since, now);
+  in.since = since;
   HistoryQuery query;
   query.targets = opt.targets;
-  query.since = in.since;
-  query.limit = opt.limit + 1;  // one more than shown tells whether some were left out
+  query.since = since;
+  // One more than shown tells whether some were left out.
+  query.limit = opt.limit < std::numeric_limits<int>::max() ? opt.limit + 1 : opt.limit;
   in.refreshes = unwrap(store.history(query), kExitDatabase);
   if (in.refreshes.size() > static_cast<size_t>(opt.limit)) {
     in.refreshes.resize(opt.limit);
@@ -98,20 +103,23 @@ void write_file(const std::string& path, const std::string& text) {
 }
 
 void run_report(const ReportOptions& opt, Context& ctx) {
+  TimePoint now = SystemClock().now();
+  std::optional<TimePoint> since;
+  if (!opt.since.empty()) since = parse_since_or_fail(opt.since, now);
   require_existing_database(ctx.global);
   auto store = open_store_or_fail(ctx.global);
   require_known_targets(*store, opt.targets);
-  report::ReportInput in = read_history(*store, opt, SystemClock().now());
+  report::ReportInput in = read_history(*store, opt, since, now);
   std::string html = report::render_html(in);
-  std::string left_out = in.truncated ? " (the newest; older ones left out, see --limit)" : "";
   if (opt.output.empty()) {
     std::fwrite(html.data(), 1, html.size(), stdout);
     if (std::fflush(stdout) != 0) {
       throw Failure(kExitUsage, fmt::format("cannot write the report: {}", std::strerror(errno)));
     }
-    if (!left_out.empty() && !ctx.global.quiet) {
-      fmt::print(stderr, "refreshctl: the report shows the newest {} refreshes{}\n",
-                 in.refreshes.size(), left_out);
+    if (in.truncated && !ctx.global.quiet) {
+      fmt::print(stderr,
+                 "refreshctl: only the newest {} refreshes are in the report (see --limit)\n",
+                 in.refreshes.size());
     }
     return;
   }
@@ -122,8 +130,8 @@ void run_report(const ReportOptions& opt, Context& ctx) {
                 {"truncated", in.truncated},
                 {"bytes", html.size()}});
   } else if (!ctx.global.quiet) {
-    fmt::print("wrote {}: {} refreshes{}, {} KiB\n", opt.output, in.refreshes.size(), left_out,
-               (html.size() + 1023) / 1024);
+    fmt::print("wrote {}: {} refreshes{}, {} KiB\n", opt.output, in.refreshes.size(),
+               in.truncated ? " (only the newest; see --limit)" : "", (html.size() + 1023) / 1024);
   }
 }
 

@@ -100,8 +100,13 @@ TEST_F(ReportTest, TargetSinceAndLimitNarrowThePage) {
   EXPECT_EQ(count(limited.out, "<rect class=\"bar\""), 2u);
   EXPECT_NE(limited.out.find("Only the newest 2 refreshes are shown"), std::string::npos);
   EXPECT_EQ(limited.err,
-            "refreshctl: the report shows the newest 2 refreshes (the newest; older ones left "
-            "out, see --limit)\n");
+            "refreshctl: only the newest 2 refreshes are in the report (see --limit)\n");
+  auto limited_file = refreshctl_db({"report", "--limit", "2", "-o", dir_.file("r.html")});
+  EXPECT_EQ(
+      limited_file.out.rfind(
+          "wrote " + dir_.file("r.html") + ": 2 refreshes (only the newest; see --limit), ", 0),
+      0u)
+      << limited_file.out;
 }
 
 TEST_F(ReportTest, ThePageHoldsNoSecretEvenWhenAnErrorEchoedIt) {
