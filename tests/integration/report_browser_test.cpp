@@ -48,7 +48,7 @@ TEST_F(ReportBrowser, ChromiumShowsTheLanesBarsAndFailuresOfARealRun) {
   ASSERT_NE(chromium_path(), "") << "chromium is not installed (scripts/deps.sh test)";
   apply({{.name = "cube", .versions = {"v1", "v2"}},
          {.name = "dataset", .versions = {"d1", "d2-fail"}},
-         {.name = "index", .versions = {"i1-hang"}, .max_refresh_time = "2s"}});
+         {.name = "index", .versions = {"i1-hang"}, .max_refresh_time = "1s"}});
   EXPECT_EQ(run().exit_code, 1);  // a failure and a timeout
   add_hostile_refresh(db_);
   std::string html = dir_.file("report.html");
@@ -85,7 +85,7 @@ TEST_F(ReportBrowser, ChromiumShowsTheLanesBarsAndFailuresOfARealRun) {
   EXPECT_EQ(count(dom, "<tr data-state=\"failed\">"), 2u);
   EXPECT_EQ(count(dom, "<tr data-state=\"timed_out\">"), 1u);
   EXPECT_NE(dom.find("refresh of dataset/d2-fail failed on purpose"), std::string::npos);
-  EXPECT_NE(dom.find("no final state within max_refresh_time 2s"), std::string::npos);
+  EXPECT_NE(dom.find("no final state within max_refresh_time 1s"), std::string::npos);
   // What the hostile refresh held stayed text.
   EXPECT_NE(dom.find("<title>refreshctl report</title>"), std::string::npos);
   EXPECT_EQ(dom.find("<script"), std::string::npos);
