@@ -19,7 +19,7 @@ struct DiffOptions {
 };
 
 void run_diff(const DiffOptions& opt, Context& ctx) {
-  auto store = open_store_or_fail(ctx.global);
+  auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
   auto a = require_target(*store, opt.name, opt.a);
   auto b = require_target(*store, opt.name, opt.b);
   std::string diff = line_diff(to_toml(a.target), to_toml(b.target),

@@ -37,26 +37,13 @@ HistoryQuery make_query(const HistoryOptions& opt) {
                                 did_you_mean(opt.state, names), join(names, ", ")));
     }
   }
-  if (!opt.since.empty()) {
-    // Either a time ("2026-11-23T02:00:00Z") or a duration back from now ("2h").
-    auto when = parse_rfc3339(opt.since);
-    if (when.ok()) {
-      q.since = *when;
-    } else if (auto ago = parse_duration(opt.since); ago.ok()) {
-      q.since = SystemClock().now() - *ago;
-    } else {
-      throw Failure(kExitUsage,
-                    fmt::format("--since \"{}\" is neither a time (2026-11-23T02:00:00Z) "
-                                "nor a duration (2h, 1d)",
-                                opt.since));
-    }
-  }
+  if (!opt.since.empty()) q.since = parse_since_or_fail(opt.since, SystemClock().now());
   return q;
 }
 
 void run_history(const HistoryOptions& opt, Context& ctx) {
   HistoryQuery query = make_query(opt);
-  auto store = open_store_or_fail(ctx.global);
+  auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
   auto records = unwrap(store->history(query), kExitDatabase);
   if (ctx.global.json) {
     nlohmann::json out = nlohmann::json::array();

@@ -20,7 +20,7 @@ std::optional<std::string> next_slot_text(const Target& t, TimePoint now) {
 }
 
 void run_list(Context& ctx) {
-  auto store = open_store_or_fail(ctx.global);
+  auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
   auto targets = unwrap(store->targets(), kExitDatabase);
   auto last = unwrap(store->last_states(), kExitDatabase);
   TimePoint now = SystemClock().now();

@@ -13,7 +13,7 @@ struct RevisionsOptions {
 };
 
 void run_revisions(const RevisionsOptions& opt, Context& ctx) {
-  auto store = open_store_or_fail(ctx.global);
+  auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
   auto revisions = unwrap(store->revisions(opt.name), kExitDatabase);
   if (revisions.empty()) require_target(*store, opt.name);  // fails with "did you mean"
   auto current = unwrap(store->target(opt.name, std::nullopt, true), kExitDatabase);

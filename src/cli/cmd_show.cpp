@@ -17,7 +17,7 @@ struct ShowOptions {
 };
 
 void run_show(const ShowOptions& opt, Context& ctx) {
-  auto store = open_store_or_fail(ctx.global);
+  auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
   auto record = require_target(*store, opt.name, opt.revision);
   std::string toml = to_toml(record.target);
   if (ctx.global.json) {

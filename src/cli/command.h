@@ -9,11 +9,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/store.h"
 #include "util/result.h"
-
-namespace refreshctl {
-class Store;
-}
+#include "util/time.h"
 
 namespace refreshctl::cli {
 
@@ -58,8 +56,14 @@ inline void unwrap(const Result<void>& result, int code) {
 }
 
 // Opens the store named by --db / REFRESHCTL_DB / the default path; a failure
-// is exit 3.
-std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global);
+// is exit 3. Commands that only read pass OpenMode::kReadOnly: they never
+// create a database.
+std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global,
+                                          OpenMode mode = OpenMode::kReadWrite);
+
+// A --since value: a time ("2026-11-23T02:00:00Z") or a duration back from
+// `now` ("2h"); anything else is Failure(2) naming both forms.
+TimePoint parse_since_or_fail(const std::string& text, TimePoint now);
 
 // Registers every subcommand on `app`.
 void setup_commands(CLI::App& app, Context& ctx);

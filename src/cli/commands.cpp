@@ -1,11 +1,22 @@
 #include "cli/commands.h"
 
+#include <fmt/format.h>
+
 #include "store/store.h"
+#include "util/duration.h"
 
 namespace refreshctl::cli {
 
-std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global) {
-  return unwrap(open_store(global.db), kExitDatabase);
+std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global, OpenMode mode) {
+  return unwrap(open_store(global.db, mode), kExitDatabase);
+}
+
+TimePoint parse_since_or_fail(const std::string& text, TimePoint now) {
+  if (auto when = parse_rfc3339(text); when.ok()) return *when;
+  if (auto ago = parse_duration(text); ago.ok()) return now - *ago;
+  throw Failure(kExitUsage, fmt::format("--since \"{}\" is neither a time (2026-11-23T02:00:00Z) "
+                                        "nor a duration (2h, 1d)",
+                                        text));
 }
 
 void setup_commands(CLI::App& app, Context& ctx) {
@@ -33,6 +44,7 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_run(app, ctx);
   setup_history(app, ctx);
   setup_next(app, ctx);
+  setup_report(app, ctx);
 }
 
 }  // namespace refreshctl::cli

@@ -92,8 +92,10 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
   if (options.mode == OpenMode::kReadOnly) {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {
-      return make_error(fmt::format("no database at {} ({}); check --db or REFRESHCTL_DB", path,
-                                    std::strerror(errno)));
+      return make_error(fmt::format(
+          "database {} does not exist (check --db or REFRESHCTL_DB; refreshctl apply creates "
+          "it)",
+          path));
     }
     how.read_only = access(path.c_str(), W_OK) != 0;
     return sql::open_sqlite(path, how);
