@@ -29,6 +29,7 @@ struct GlobalOptions {
   bool json = false;
   int verbose = 0;
   bool quiet = false;
+  std::string color = "auto";  // --color: auto, always, never
 };
 
 // A command's failure: main prints "refreshctl: error: <message>" once and
@@ -57,9 +58,15 @@ inline void unwrap(const Result<void>& result, int code) {
   if (!result.ok()) throw Failure(code, result.error());
 }
 
+// What --db, else REFRESHCTL_DB, else the default path names.
+std::string database_spec(const GlobalOptions& global);
+
 // Opens the store named by --db / REFRESHCTL_DB / the default path; a failure
 // is exit 3.
 std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global);
+
+// What -q means, the same words in --help and the man page.
+extern const char* const kQuietHelp;
 
 // Registers every subcommand on `app`.
 void setup_commands(CLI::App& app, Context& ctx);

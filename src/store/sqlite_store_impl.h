@@ -25,7 +25,8 @@ class SqliteStore : public Store {
   Result<std::vector<TargetRecord>> targets() override;
   Result<std::vector<std::string>> target_names() override;
   Result<std::vector<RevisionInfo>> revisions(const std::string& name) override;
-  Result<bool> remove(const std::string& name, TimePoint now) override;
+  Result<bool> remove(const std::string& name, TimePoint now, const ChangeAuthor& author) override;
+  Result<std::vector<RemovalInfo>> removals(const std::string& name) override;
 
   Result<std::unique_ptr<RunLock>> try_lock_run(std::string* holder) override;
   Result<int64_t> begin_run(const RunInfo& run) override;

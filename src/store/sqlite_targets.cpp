@@ -48,14 +48,17 @@ Result<std::optional<ApplyResult>> SqliteStore::apply_one(const TargetChange& ch
     action = removed ? ApplyAction::kCreated : ApplyAction::kUpdated;
   }
   auto insert = db_.prepare(
-      "INSERT INTO target_revisions (target, revision, definition, source, created_at) "
-      "VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO target_revisions "
+      "(target, revision, definition, source, created_at, made_by, made_on) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return std::move(insert).take_error();
   RCTL_TRY(insert->bind(1, t.name)
                .bind(2, revision)
                .bind(3, definition)
                .bind(4, change.source)
                .bind(5, to_millis(now))
+               .bind(6, change.author.user)
+               .bind(7, change.author.host)
                .run());
   auto upsert = db_.prepare(
       "INSERT INTO targets (name, revision, removed_at) VALUES (?, ?, NULL) "
@@ -138,7 +141,7 @@ Result<std::vector<std::string>> SqliteStore::target_names() {
 
 Result<std::vector<RevisionInfo>> SqliteStore::revisions(const std::string& name) {
   auto stmt = db_.prepare(
-      "SELECT revision, created_at, source, definition FROM target_revisions "
+      "SELECT revision, created_at, source, definition, made_by, made_on FROM target_revisions "
       "WHERE target = ? ORDER BY revision");
   if (!stmt.ok()) return std::move(stmt).take_error();
   stmt->bind(1, name);
@@ -149,16 +152,55 @@ Result<std::vector<RevisionInfo>> SqliteStore::revisions(const std::string& name
     if (!*row) return out;
     out.push_back(RevisionInfo{static_cast<int>(stmt->column_int(0)),
                                from_millis(stmt->column_int(1)), stmt->column_text(2),
-                               stmt->column_text(3)});
+                               stmt->column_text(3),
+                               ChangeAuthor{stmt->column_text(4), stmt->column_text(5)}});
   }
 }
 
-Result<bool> SqliteStore::remove(const std::string& name, TimePoint now) {
+Result<bool> SqliteStore::remove(const std::string& name,
+                                 TimePoint now,
+                                 const ChangeAuthor& author) {
+  auto txn = sqlite::Transaction::begin(db_);
+  if (!txn.ok()) return std::move(txn).take_error();
   auto stmt =
       db_.prepare("UPDATE targets SET removed_at = ? WHERE name = ? AND removed_at IS NULL");
   if (!stmt.ok()) return std::move(stmt).take_error();
   RCTL_TRY(stmt->bind(1, to_millis(now)).bind(2, name).run());
-  return db_.changes() > 0;
+  if (db_.changes() == 0) return false;
+  auto record = db_.prepare(
+      "INSERT INTO target_removals (target, revision, removed_at, made_by, made_on) "
+      "SELECT name, revision, ?, ?, ? FROM targets WHERE name = ?");
+  if (!record.ok()) return std::move(record).take_error();
+  RCTL_TRY(record->bind(1, to_millis(now))
+               .bind(2, author.user)
+               .bind(3, author.host)
+               .bind(4, name)
+               .run());
+  RCTL_TRY(txn->commit());
+  return true;
+}
+
+Result<std::vector<RemovalInfo>> SqliteStore::removals(const std::string& name) {
+  // A removal made before schema version 4 has no row of its own; the
+  // target's removed_at still says when.
+  auto stmt = db_.prepare(
+      "SELECT revision, removed_at, made_by, made_on FROM target_removals WHERE target = ? "
+      "UNION ALL "
+      "SELECT t.revision, t.removed_at, '', '' FROM targets t WHERE t.name = ? "
+      "AND t.removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM target_removals r "
+      "WHERE r.target = t.name AND r.revision = t.revision) "
+      "ORDER BY 2");
+  if (!stmt.ok()) return std::move(stmt).take_error();
+  stmt->bind(1, name).bind(2, name);
+  std::vector<RemovalInfo> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok()) return std::move(row).take_error();
+    if (!*row) return out;
+    out.push_back(RemovalInfo{static_cast<int>(stmt->column_int(0)),
+                              from_millis(stmt->column_int(1)),
+                              ChangeAuthor{stmt->column_text(2), stmt->column_text(3)}});
+  }
 }
 
 }  // namespace refreshctl
