@@ -183,7 +183,7 @@ Result<std::vector<LoadedTarget>> parse_target_file(const std::string& text,
                              : fmt::format("{}:{}", file_name, table.source().begin.line);
     out.push_back(LoadedTarget{std::move(target), source});
   }
-  if (!problems.empty()) return problems_error(problems);
+  if (!problems.empty()) return make_error(join(problems, "\n"));
   return out;
 }
 

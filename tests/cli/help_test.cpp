@@ -114,9 +114,11 @@ TEST(Help, TheManPageHasTheSectionsAnOperatorLooksFor) {
 }
 
 TEST(Help, TheManPageDescribesEveryFieldOfTheTargetFile) {
-  std::string section = man_section(man_page(), ".SH TARGET FILE");
+  std::string man = man_page();
+  std::string rest = man.substr(man.find(".SH TARGET FILE\n"));  // its subsections too
+  std::string section = man_section(man, ".SH TARGET FILE");
   auto check = [&](const std::vector<config_detail::Field>& fields, const std::string& table) {
-    std::string part = table.empty() ? section : man_section(section + "\n.S", ".SS " + table);
+    std::string part = table.empty() ? section : man_section(rest, ".SS " + table);
     ASSERT_FALSE(part.empty()) << table;
     for (const auto& field : fields) {
       EXPECT_NE(part.find(".B " + field.key + "\n"), std::string::npos)

@@ -100,7 +100,9 @@ TEST_F(TargetsCli, DisableEnableAndRemoveKeepHistory) {
   EXPECT_EQ(nlohmann::json::parse(ok({"list", "--json"})).size(), 0u);
   auto show = run({"show", "sales-cube"});
   EXPECT_EQ(show.exit_code, 2);
-  EXPECT_EQ(nlohmann::json::parse(ok({"--json", "revisions", "sales-cube"})).size(), 3u);
+  auto revisions = nlohmann::json::parse(ok({"--json", "revisions", "sales-cube"}));
+  ASSERT_EQ(revisions.size(), 4u) << "three revisions and the removal";
+  EXPECT_EQ(revisions[3]["action"], "removed");
 }
 
 TEST_F(TargetsCli, UnknownTargetSaysDidYouMean) {

@@ -34,7 +34,7 @@ TEST(Demo, RunsEndToEndOnItsOwnDatabaseAndLeavesTheDefaultOneAlone) {
   const fs::path system_state = "/var/lib/refreshctl";
   std::string system_before = snapshot(system_state);
   auto r =
-      run_process({"bash", std::string(PROJECT_SOURCE_DIR) + "/scripts/demo.sh"},
+      run_process({"/bin/bash", std::string(PROJECT_SOURCE_DIR) + "/scripts/demo.sh"},
                   {.env = {{"HOME", home.path().string()},
                            {"XDG_STATE_HOME", home.file("state")},
                            {"REFRESHCTL_DB", ""},

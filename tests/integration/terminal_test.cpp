@@ -23,7 +23,7 @@ class Terminal : public RunTest {
     for (const auto& arg : args) command += " " + shell_quote(arg);
     env.emplace("TERM", "xterm");
     env.emplace("COLUMNS", "200");
-    auto r = run_process({"script", "-qec", command, "/dev/null"}, {.env = env});
+    auto r = run_process({"/usr/bin/script", "-qec", command, "/dev/null"}, {.env = env});
     r.out = std::regex_replace(r.out, std::regex("\r\n"), "\n");
     return r;
   }
