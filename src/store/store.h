@@ -107,7 +107,9 @@ class Store {
   virtual Result<std::vector<RevisionInfo>> revisions(const std::string& name) = 0;
   // Marks the target removed and records who removed it; its revisions and
   // history stay. false: no such target (or it is removed already).
-  virtual Result<bool> remove(const std::string& name, TimePoint now, const ChangeAuthor& author) = 0;
+  virtual Result<bool> remove(const std::string& name,
+                              TimePoint now,
+                              const ChangeAuthor& author) = 0;
   // Every removal of the target, oldest first; empty when it was never
   // removed or is unknown.
   virtual Result<std::vector<RemovalInfo>> removals(const std::string& name) = 0;
