@@ -255,7 +255,7 @@ bool looks_like_year(std::string_view field) {
 // expression would be read with its fields shifted, and the error would name
 // the wrong field ("month \"MON\" is not a number").
 Result<void> refuse_year_field(const std::vector<std::string_view>& fields) {
-  if (fields.size() == 7) {
+  if (fields.size() == 7 && (looks_like_year(fields[6]) || fields[6] == "*")) {
     return make_error(fmt::format(
         "expected 5 or 6 fields, got 7: a seventh field (Quartz's year, here \"{}\") is not "
         "supported; drop it",
