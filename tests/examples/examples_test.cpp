@@ -47,7 +47,7 @@ TEST(Examples, SystemdServiceIsSandboxedAtMostMediumExposure) {
   // What the unit reaches today (1.2 OK with systemd 252): keep it there.
   EXPECT_LE(std::stod(m[1].str()), 2.0) << "exposure " << m[1] << " " << level;
   for (const char* setting :
-       {"DynamicUser=yes", "StateDirectory=refreshctl", "ProtectSystem=strict",
+       {"User=refreshctl", "StateDirectory=refreshctl", "ProtectSystem=strict",
         "NoNewPrivileges=yes", "EnvironmentFile=-/etc/refreshctl/env"}) {
     EXPECT_NE(read_file(service).find(setting), std::string::npos) << setting;
   }
