@@ -36,6 +36,7 @@ Side from_file(const DiffOptions& opt) {
     if (t.target.name == opt.name) return {std::move(t.target), t.source, opt.file};
   }
   std::vector<std::string> names;
+  names.reserve(loaded.size());
   for (const auto& t : loaded) names.push_back(t.target.name);
   throw Failure(kExitUsage, fmt::format("{} has no target named \"{}\"{}", opt.file, opt.name,
                                         did_you_mean(opt.name, names)));

@@ -30,6 +30,7 @@ struct Event {
 std::vector<Event> events_of(const std::vector<RevisionInfo>& revisions,
                              const std::vector<RemovalInfo>& removals) {
   std::vector<Event> events;
+  events.reserve(revisions.size() + removals.size());
   for (const auto& r : revisions) {
     events.push_back({r.created_at, r.revision, false, r.source, r.author});
   }

@@ -42,10 +42,10 @@ namespace {
 bool takes_value(const std::string& arg) { return arg == "--db" || arg == "--color"; }
 
 std::vector<std::string> command_names(const CLI::App& app) {
+  auto commands = app.get_subcommands([](const CLI::App*) { return true; });
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    names.push_back(sub->get_name());
-  }
+  names.reserve(commands.size());
+  for (const CLI::App* sub : commands) names.push_back(sub->get_name());
   return names;
 }
 
