@@ -7,7 +7,10 @@ build_packages=(cmake make g++ pkg-config ca-certificates tzdata
   libcli11-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libhowardhinnant-date-dev libpq-dev libgtest-dev libgmock-dev)
 # chromium: the report test renders the page headless, without network (unshare -n).
-test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium)
+# systemd: systemd-analyze checks the example units; bsdutils: script(1)
+# gives the terminal-output tests a pseudo-terminal.
+test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium
+  systemd bsdutils)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;

@@ -3,8 +3,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
+#include "cli/options.h"
 
 int main(int argc, char** argv) {
   using namespace refreshctl::cli;
@@ -13,6 +16,7 @@ int main(int argc, char** argv) {
   Context ctx;
   setup_commands(app, ctx);
   try {
+    check_command_word(app, std::vector<std::string>(argv + 1, argv + argc));
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
@@ -21,8 +25,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "refreshctl: error: {}\n", e.what());
-    fmt::print(stderr, "Run with --help for more information.\n");
+    fmt::print(stderr, "refreshctl: error: {}\n", explain_parse_error(app, e));
     return kExitUsage;
   } catch (const Failure& e) {
     std::fflush(stdout);

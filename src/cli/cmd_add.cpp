@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/target_commands.h"
 #include "config/target_file.h"
 #include "util/duration.h"
@@ -72,36 +73,63 @@ void setup_add(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<AddOptions>();
   Target& t = opt->target;
   auto* cmd = app.add_subcommand("add", "Create a target from flags");
-  cmd->add_option("name", t.name, "Target name ([A-Za-z0-9._-], up to 128)")->required();
-  cmd->add_option("--data-type", t.data_type, "Data type the target refreshes")->required();
-  cmd->add_option("--version", t.versions, "A data version (repeat for several)")->required();
-  cmd->add_option("--refresh-url", t.refresh.url, "URL of the refresh request")->required();
-  cmd->add_option("--refresh-method", t.refresh.method, "Method of the refresh request");
-  cmd->add_option("--refresh-body", t.refresh.body, "Body of the refresh request (a template)");
-  cmd->add_option("--refresh-header", opt->refresh_headers, "\"Name: value\" (repeatable)");
-  cmd->add_option("--success-code", t.refresh.success_codes, "HTTP codes of a good trigger");
-  cmd->add_option("--job-id", t.refresh.job_id, "JSON pointer or header:NAME of the job id");
-  cmd->add_option("--status-url", t.status.url, "URL of the status request")->required();
-  cmd->add_option("--status-method", t.status.method, "Method of the status request");
-  cmd->add_option("--status-header", opt->status_headers, "\"Name: value\" (repeatable)");
-  cmd->add_option("--state", t.status.state, "JSON pointer to the state (default: whole body)");
-  cmd->add_option("--succeeded", t.status.succeeded, "State values meaning success")->required();
-  cmd->add_option("--failed", t.status.failed, "State values meaning failure");
-  cmd->add_option("--running-code", t.status.running_codes, "HTTP codes meaning not done yet");
-  cmd->add_option("--error", t.status.error, "JSON pointer: a non-null value means failed");
-  cmd->add_option("--message", t.status.message, "JSON pointer to the failure message");
-  cmd->add_option("--schedule", t.schedule, "Cron expression (default: every run)");
-  cmd->add_option("--timezone", t.timezone, "IANA time zone of the schedule (default UTC)");
-  cmd->add_option("--max-refresh-time", opt->max_refresh_time, "From trigger to done (1h)");
-  cmd->add_option("--poll-interval", opt->poll_interval, "First poll delay and interval (5s)");
-  cmd->add_option("--poll-backoff", t.poll_backoff, "Multiply the interval after each poll");
-  cmd->add_option("--max-poll-interval", opt->max_poll_interval, "Longest poll interval (1m)");
-  cmd->add_option("--starting-deadline", opt->starting_deadline, "Older slots are missed");
-  cmd->add_option("--max-concurrency", t.max_concurrency, "Versions in flight at once (4)");
-  cmd->add_option("--retries", t.retries, "Extra attempts after a failure (0)");
-  cmd->add_option("--retry-delay", opt->retry_delay, "Wait before a retry (1m)");
+  auto text = [cmd](const char* flag, std::string& value, const char* placeholder,
+                    const char* help) {
+    return cmd->add_option(flag, value, help)->type_name(placeholder);
+  };
+  cmd->add_option("name", t.name, "Target name ([A-Za-z0-9._-], up to 128)")
+      ->required()
+      ->type_name("NAME");
+  text("--data-type", t.data_type, "TYPE", "Data type the target refreshes")->required();
+  cmd->add_option("--data-version", t.versions, "A data version (repeat for several)")
+      ->required()
+      ->type_name("VERSION");
+  text("--refresh-url", t.refresh.url, "URL", "URL of the refresh request")->required();
+  text("--refresh-method", t.refresh.method, "METHOD", "Method of the refresh request (POST)");
+  text("--refresh-body", t.refresh.body, "TEMPLATE", "Body of the refresh request");
+  cmd->add_option("--refresh-header", opt->refresh_headers, "A header (repeatable)")
+      ->type_name("'NAME: VALUE'");
+  cmd->add_option("--success-code", t.refresh.success_codes, "HTTP codes of a good trigger")
+      ->type_name("CODE");
+  text("--job-id", t.refresh.job_id, "POINTER", "JSON pointer, or header:NAME, of the job id");
+  text("--status-url", t.status.url, "URL", "URL of the status request")->required();
+  text("--status-method", t.status.method, "METHOD", "Method of the status request (GET)");
+  cmd->add_option("--status-header", opt->status_headers, "A header (repeatable)")
+      ->type_name("'NAME: VALUE'");
+  text("--state", t.status.state, "POINTER", "JSON pointer to the state (default: whole body)");
+  cmd->add_option("--succeeded", t.status.succeeded, "State values meaning success")
+      ->required()
+      ->type_name("VALUE");
+  cmd->add_option("--failed", t.status.failed, "State values meaning failure")->type_name("VALUE");
+  cmd->add_option("--running-code", t.status.running_codes, "HTTP codes meaning not done yet")
+      ->type_name("CODE");
+  text("--error", t.status.error, "POINTER",
+       "JSON pointer: a present, non-empty value means failed");
+  text("--message", t.status.message, "POINTER", "JSON pointer to the failure message");
+  text("--schedule", t.schedule, "EXPR", "Cron expression (default: every run)");
+  text("--timezone", t.timezone, "ZONE", "IANA time zone of the schedule (default UTC)");
+  text("--max-refresh-time", opt->max_refresh_time, "DURATION", "From trigger to done (1h)");
+  text("--poll-interval", opt->poll_interval, "DURATION", "First poll delay and interval (5s)");
+  cmd->add_option("--poll-backoff", t.poll_backoff, "Multiply the interval after each poll (1.0)")
+      ->type_name("FACTOR");
+  text("--max-poll-interval", opt->max_poll_interval, "DURATION", "Longest poll interval (1m)");
+  text("--starting-deadline", opt->starting_deadline, "DURATION",
+       "A slot older than this is recorded missed");
+  cmd->add_option("--max-concurrency", t.max_concurrency, "Versions in flight at once (4)")
+      ->type_name("N")
+      ->check(whole_number(1, 100'000));
+  cmd->add_option("--retries", t.retries, "Extra attempts after a failure (0)")
+      ->type_name("N")
+      ->check(whole_number(0, 100));
+  text("--retry-delay", opt->retry_delay, "DURATION", "Wait before a retry (1m)");
   cmd->add_flag("--retrigger-unknown", t.retrigger_unknown, "Retry refreshes left unknown");
   cmd->add_flag("--disabled", opt->disabled, "Create the target disabled");
+  set_examples(cmd,
+               {"refreshctl add sales-cube --data-type sales --data-version 2026-11 \\",
+                "    --refresh-url https://cubes.example.com/api/refresh --job-id /jobId \\",
+                "    --status-url 'https://cubes.example.com/api/status/{{job_id}}' \\",
+                "    --state /status --succeeded SUCCEEDED --failed FAILED --schedule '30 2 * * *'",
+                "refreshctl show sales-cube > sales-cube.toml   # then edit and apply it"});
   cmd->callback([opt, &ctx] { run_add(*opt, ctx); });
 }
 

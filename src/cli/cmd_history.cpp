@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "store/store.h"
 #include "util/duration.h"
@@ -41,6 +42,42 @@ HistoryQuery make_query(const HistoryOptions& opt) {
   return q;
 }
 
+// The table a person reads: on a terminal the columns that fit 100 columns
+// (-v: all of them, errors whole); in a pipe every column, RFC 3339 UTC.
+void print_history(const std::vector<RefreshRecord>& records, const OutputStyle& style) {
+  bool all_columns = !style.terminal || style.verbose > 0;
+  std::vector<std::string> header =
+      all_columns ? std::vector<std::string>{"STARTED", "TARGET", "REV",  "VERSION", "SLOT",
+                                             "ATTEMPT", "STATE",  "TOOK", "POLLS",   "JOB",
+                                             "HTTP",    "RUN",    "ERROR"}
+                  : std::vector<std::string>{"STARTED", "TARGET", "VERSION", "REV",
+                                             "STATE",   "TOOK",   "ERROR"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : records) {
+    auto ms = refresh_duration_ms(r);
+    std::string took = ms ? format_elapsed(Millis(*ms)) : "-";
+    std::string started = format_time(r.started_at, style);
+    if (all_columns) {
+      rows.push_back({started, r.target, std::to_string(r.revision), r.version,
+                      format_time(r.slot, style), std::to_string(r.attempt), to_string(r.state),
+                      took, std::to_string(r.polls), r.job_id.empty() ? "-" : r.job_id,
+                      r.http_status ? std::to_string(r.http_status) : "-", std::to_string(r.run_id),
+                      r.error});
+    } else {
+      rows.push_back({started, r.target, r.version, std::to_string(r.revision), to_string(r.state),
+                      took, r.error});
+    }
+  }
+  TableLayout layout;
+  layout.state_column = all_columns ? 6 : 4;
+  layout.color = style.color;
+  if (style.terminal && style.verbose == 0) {
+    layout.max_width = style.width;
+    layout.shrink = {6, 2, 1};  // the error, then the version, then the target
+  }
+  print_table(header, rows, layout);
+}
+
 void run_history(const HistoryOptions& opt, Context& ctx) {
   HistoryQuery query = make_query(opt);
   auto store = open_store_or_fail(ctx.global, OpenMode::kReadOnly);
@@ -55,18 +92,7 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
     fmt::print("no refreshes recorded{}\n", opt.targets.empty() ? "" : " for these targets");
     return;
   }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& r : records) {
-    auto ms = refresh_duration_ms(r);
-    rows.push_back({format_rfc3339(r.started_at), r.target, std::to_string(r.revision), r.version,
-                    format_rfc3339(r.slot), std::to_string(r.attempt), to_string(r.state),
-                    ms ? format_elapsed(Millis(*ms)) : "-", std::to_string(r.polls),
-                    r.job_id.empty() ? "-" : r.job_id,
-                    r.http_status ? std::to_string(r.http_status) : "-", r.error});
-  }
-  print_table({"STARTED", "TARGET", "REV", "VERSION", "SLOT", "ATTEMPT", "STATE", "TOOK", "POLLS",
-               "JOB", "HTTP", "ERROR"},
-              rows);
+  print_history(records, output_style(ctx.global));
 }
 
 }  // namespace
@@ -74,11 +100,21 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
 void setup_history(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<HistoryOptions>();
   auto* cmd = app.add_subcommand("history", "Show refreshes, newest first");
-  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)");
-  cmd->add_option("--version", opt->version, "Only this data version");
-  cmd->add_option("-s,--state", opt->state, "Only this state (succeeded, failed, ...)");
-  cmd->add_option("--since", opt->since, "Only since this time or duration ago (2h)");
-  cmd->add_option("-n,--limit", opt->limit, "At most this many (50)")->check(CLI::PositiveNumber);
+  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)")->type_name("NAME");
+  cmd->add_option("--data-version", opt->version, "Only this data version of the targets")
+      ->type_name("VERSION");
+  cmd->add_option("-s,--state", opt->state, "Only this state (succeeded, failed, ...)")
+      ->type_name("STATE");
+  cmd->add_option("--since", opt->since,
+                  "Only since this time (2026-11-23T02:00:00Z) or this long ago (2h, 1d)")
+      ->type_name("TIME|DURATION");
+  cmd->add_option("-n,--limit", opt->limit, "At most this many refreshes")
+      ->type_name("N")
+      ->check(whole_number(1, 1'000'000))
+      ->capture_default_str();
+  set_examples(cmd, {"refreshctl history --state failed --since 1d",
+                     "refreshctl history -t sales-cube --data-version 2026-11 -v",
+                     "refreshctl --json history --limit 1000 > history.json"});
   cmd->callback([opt, &ctx] { run_history(*opt, ctx); });
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "schedule/cron.h"
 #include "schedule/zone.h"
@@ -46,10 +47,7 @@ void run_next(const NextOptions& opt, Context& ctx) {
     t = *next;
   }
   if (times.empty()) {
-    throw Failure(kExitUsage,
-                  fmt::format("schedule \"{}\" never fires (no time matches within five years "
-                              "after {}; check the day-of-month against the month)",
-                              expression, format_rfc3339(TimePoint{t})));
+    throw Failure(kExitUsage, schedule::never_fires_message(expression, t));
   }
   if (ctx.global.json) {
     print_json(nlohmann::json(times));
@@ -67,11 +65,20 @@ void setup_next(CLI::App& app, Context& ctx) {
   cmd->add_option("expression", opt->words,
                   "Cron expression: 5 fields (min hour dom mon dow), 6 with leading seconds, "
                   "or @hourly/@daily/...; quote it")
-      ->required();
-  cmd->add_option("--from", opt->from, "Start after this RFC 3339 time (default: now)");
-  cmd->add_option("-n,--count", opt->count, "How many fire times to print")->capture_default_str();
-  cmd->add_option("--tz", opt->tz, "IANA time zone of the schedule, as Asia/Shanghai")
+      ->required()
+      ->type_name("EXPR");
+  cmd->add_option("--from", opt->from, "Start after this RFC 3339 time (default: now)")
+      ->type_name("TIME");
+  cmd->add_option("-n,--count", opt->count, "How many fire times to print")
+      ->type_name("N")
+      ->check(whole_number(1, 10'000))
       ->capture_default_str();
+  cmd->add_option("--tz", opt->tz, "IANA time zone of the schedule, as Asia/Shanghai")
+      ->type_name("ZONE")
+      ->capture_default_str();
+  set_examples(cmd, {"refreshctl next '30 2 * * *' --tz Asia/Shanghai",
+                     "refreshctl next '0 0 L * *' --count 12 --from 2026-01-01T00:00:00Z",
+                     "refreshctl --json next @hourly"});
   cmd->callback([opt, &ctx] { run_next(*opt, ctx); });
 }
 

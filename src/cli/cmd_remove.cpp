@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "cli/target_commands.h"
 
@@ -20,7 +21,7 @@ void run_remove(const RemoveOptions& opt, Context& ctx) {
   for (const auto& name : opt.names) require_target(*store, name);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& name : opt.names) {
-    unwrap(store->remove(name, SystemClock().now()), kExitDatabase);
+    unwrap(store->remove(name, SystemClock().now(), current_author()), kExitDatabase);
     if (ctx.global.json) {
       out.push_back({{"name", name}, {"action", "removed"}});
     } else {
@@ -35,7 +36,9 @@ void run_remove(const RemoveOptions& opt, Context& ctx) {
 void setup_remove(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RemoveOptions>();
   auto* cmd = app.add_subcommand("remove", "Remove targets; their history is kept");
-  cmd->add_option("name", opt->names, "Target name(s)")->required();
+  cmd->add_option("name", opt->names, "Target name(s)")->required()->type_name("NAME...");
+  set_examples(cmd, {"refreshctl remove sales-cube",
+                     "refreshctl rollback sales-cube --to 3   # restores a removed target"});
   cmd->callback([opt, &ctx] { run_remove(*opt, ctx); });
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -125,16 +126,19 @@ void setup_report(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand(
       "report", "Write the history as one self-contained HTML page: a timeline, failures first");
-  cmd->add_option("-o,--output", opt->output, "Write the page to this file (default: stdout)");
-  cmd->add_option("--since", opt->since, "Only since this time or duration ago (2h, 7d)");
-  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)");
-  cmd->add_option("-n,--limit", opt->limit, "At most this many refreshes, the newest (10000)")
-      ->check(CLI::PositiveNumber);
-  cmd->footer(
-      "Examples:\n"
-      "  refreshctl report -o report.html\n"
-      "  refreshctl report --since 7d --target sales-cube -o sales-cube.html\n"
-      "  refreshctl report --since 2026-11-23T00:00:00Z > night.html");
+  cmd->add_option("-o,--output", opt->output, "Write the page to this file (default: stdout)")
+      ->type_name("PATH");
+  cmd->add_option("--since", opt->since,
+                  "Only since this time (2026-11-23T02:00:00Z) or this long ago (2h, 7d)")
+      ->type_name("TIME|DURATION");
+  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)")->type_name("NAME");
+  cmd->add_option("-n,--limit", opt->limit, "At most this many refreshes, the newest")
+      ->type_name("N")
+      ->check(whole_number(1, 1'000'000))
+      ->capture_default_str();
+  set_examples(cmd, {"refreshctl report -o report.html",
+                     "refreshctl report --since 7d --target sales-cube -o sales-cube.html",
+                     "refreshctl report --since 2026-11-23T00:00:00Z > night.html"});
   cmd->callback([opt, &ctx] { run_report(*opt, ctx); });
 }
 

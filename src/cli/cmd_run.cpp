@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "cli/run_observers.h"
 #include "cli/target_commands.h"
@@ -34,31 +35,6 @@ std::atomic<int> g_stop_signal{0};
 
 void on_stop_signal(int sig) { g_stop_signal = sig; }
 
-class DryRunObserver : public engine::RunObserver {
- public:
-  explicit DryRunObserver(bool json) : json_(json) {}
-  void on_state(const RefreshRecord& r) override {
-    if (json_) {
-      items_.push_back({{"target", r.target},
-                        {"revision", r.revision},
-                        {"version", r.version},
-                        {"slot", format_rfc3339(r.slot)},
-                        {"attempt", r.attempt}});
-    } else {
-      fmt::print("would trigger {} {} slot={} attempt={} rev={}\n", r.target, r.version,
-                 format_rfc3339(r.slot), r.attempt, r.revision);
-    }
-  }
-  void on_note(const std::string&) override {}
-  ~DryRunObserver() override {
-    if (json_) print_json(items_);
-  }
-
- private:
-  bool json_;
-  nlohmann::json items_ = nlohmann::json::array();
-};
-
 void run_run(const RunCommandOptions& opt, Context& ctx) {
   Millis wait_lock{0};
   if (!opt.wait_lock.empty()) {
@@ -81,10 +57,11 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
 
   std::unique_ptr<engine::RunObserver> observer;
   if (opt.dry_run) {
-    observer = std::make_unique<DryRunObserver>(ctx.global.json);
+    observer = make_dry_run_observer(ctx.global.json, clock.now());
   } else {
-    observer = make_run_observer(
-        {ctx.global.json, ctx.global.quiet, stdout_is_terminal() && ctx.global.verbose == 0});
+    observer = make_run_observer({ctx.global.json, ctx.global.quiet,
+                                  stdout_is_terminal() && ctx.global.verbose == 0,
+                                  output_style(ctx.global).color});
   }
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
@@ -112,15 +89,24 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
 void setup_run(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RunCommandOptions>();
   auto* cmd = app.add_subcommand("run", "Trigger and poll every due refresh (the cron job)");
-  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)");
+  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)")->type_name("NAME");
   cmd->add_flag("--now", opt->now, "Run the targets now, as a manual slot, whatever the schedule");
   cmd->add_flag("--dry-run", opt->dry_run, "Print what is due; trigger nothing");
   cmd->add_option("--max-concurrency", opt->max_concurrency,
-                  "Refreshes in flight at once, all targets together (10000)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--wait-lock", opt->wait_lock,
-                  "If another run holds the lock, wait this long for it (default: exit 0 at once)");
-  cmd->add_option("--at", opt->at, "Check schedules as if it were this time (RFC 3339)");
+                  "Refreshes in flight at once, all targets together")
+      ->type_name("N")
+      ->check(whole_number(1, 1'000'000))
+      ->capture_default_str();
+  cmd->add_option(
+         "--wait-lock", opt->wait_lock,
+         "Wait up to this long for targets busy in another run (default: leave them to it)")
+      ->type_name("DURATION");
+  cmd->add_option("--at", opt->at,
+                  "Decide which slots are due as if the clock read this RFC 3339 time")
+      ->type_name("TIME");
+  set_examples(cmd, {"refreshctl run -q                          # the crontab line",
+                     "refreshctl run --target sales-cube --now   # one target, now",
+                     "refreshctl run --dry-run --at 2026-11-24T02:30:00Z"});
   cmd->callback([opt, &ctx] { run_run(*opt, ctx); });
 }
 

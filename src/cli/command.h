@@ -27,6 +27,7 @@ struct GlobalOptions {
   bool json = false;
   int verbose = 0;
   bool quiet = false;
+  std::string color = "auto";  // --color: auto, always, never
 };
 
 // A command's failure: main prints "refreshctl: error: <message>" once and
@@ -55,6 +56,9 @@ inline void unwrap(const Result<void>& result, int code) {
   if (!result.ok()) throw Failure(code, result.error());
 }
 
+// What --db, else REFRESHCTL_DB, else the default path names.
+std::string database_spec(const GlobalOptions& global);
+
 // Opens the store named by --db / REFRESHCTL_DB / the default path; a failure
 // is exit 3. Commands that only read pass OpenMode::kReadOnly: they never
 // create a database.
@@ -64,6 +68,9 @@ std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global,
 // A --since value: a time ("2026-11-23T02:00:00Z") or a duration back from
 // `now` ("2h"); anything else is Failure(2) naming both forms.
 TimePoint parse_since_or_fail(const std::string& text, TimePoint now);
+
+// What -q means, the same words in --help and the man page.
+extern const char* const kQuietHelp;
 
 // Registers every subcommand on `app`.
 void setup_commands(CLI::App& app, Context& ctx);

@@ -2,10 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
+#include "cli/options.h"
 #include "store/store.h"
 #include "util/duration.h"
 
 namespace refreshctl::cli {
+
+std::string database_spec(const GlobalOptions& global) {
+  if (!global.db.empty()) return global.db;
+  const char* env = std::getenv("REFRESHCTL_DB");
+  return env != nullptr && *env != '\0' ? env : default_db_path();
+}
 
 std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global, OpenMode mode) {
   return unwrap(open_store(global.db, mode), kExitDatabase);
@@ -19,16 +28,26 @@ TimePoint parse_since_or_fail(const std::string& text, TimePoint now) {
                                         text));
 }
 
+const char* const kQuietHelp =
+    "Print only problems: failed, timed-out, errored, unknown or missed refreshes, stuck targets "
+    "and errors; nothing when all went well (for crontab, which mails any output)";
+
 void setup_commands(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", std::string("refreshctl ") + REFRESHCTL_VERSION);
   app.add_option("--db", ctx.global.db,
                  "Database: a SQLite file path (default: $REFRESHCTL_DB, else "
                  "/var/lib/refreshctl/refreshctl.db for root, "
-                 "~/.local/state/refreshctl/refreshctl.db for others)");
+                 "~/.local/state/refreshctl/refreshctl.db for others)")
+      ->type_name("PATH")
+      ->check(non_empty("give a database path, or leave --db out for the default"));
   app.add_flag("--json", ctx.global.json, "Machine-readable output on stdout");
-  app.add_flag("-v,--verbose", ctx.global.verbose, "More detail (repeatable)");
-  app.add_flag("-q,--quiet", ctx.global.quiet,
-               "Only errors and failed refreshes (for crontab: no output when all is well)");
+  app.add_flag("-v,--verbose", ctx.global.verbose,
+               "More detail: every column, whole errors, log lines instead of run's live view");
+  app.add_flag("-q,--quiet", ctx.global.quiet, kQuietHelp);
+  app.add_option("--color", ctx.global.color,
+                 "Colour states: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.require_subcommand(1);
   app.fallthrough();
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/output.h"
@@ -11,8 +10,10 @@
 namespace refreshctl::cli {
 namespace {
 
-std::string describe(const RefreshRecord& r) {
-  std::string line = fmt::format("{} {} {}", r.target, r.version, to_string(r.state));
+std::string describe(const RefreshRecord& r, bool color) {
+  OutputStyle style;
+  style.color = color;
+  std::string line = fmt::format("{} {} {}", r.target, r.version, paint_state(r.state, style));
   if (r.attempt > 0) line += fmt::format(" (retry {})", r.attempt);
   if (!r.job_id.empty()) line += " job=" + r.job_id;
   if (r.state == RefreshState::kPolling && r.polls > 0) line += fmt::format(" polls={}", r.polls);
@@ -24,24 +25,26 @@ std::string describe(const RefreshRecord& r) {
   return line;
 }
 
+// What cron should mail under -q: anything that needs a person.
+bool is_problem(RefreshState state) { return is_failure(state) || state == RefreshState::kMissed; }
+
 class LogObserver : public engine::RunObserver {
  public:
   explicit LogObserver(const ObserverOptions& o) : opt_(o) {}
 
   void on_state(const RefreshRecord& r) override {
-    // A missed slot is worth a cron mail too: nothing ran.
-    if (opt_.quiet && !is_failure(r.state) && r.state != RefreshState::kMissed) return;
+    if (opt_.quiet && !is_problem(r.state)) return;
     TimePoint now = SystemClock().now();
     if (opt_.json) {
       nlohmann::json line = refresh_json(r);
       line["time"] = format_rfc3339(now);
       line["event"] = "state";
-      fmt::print("{}\n", line.dump());
+      fmt::print(opt_.out, "{}\n", line.dump());
     } else {
-      fmt::print("{} {} slot={} rev={}\n", format_rfc3339(now), describe(r), format_rfc3339(r.slot),
-                 r.revision);
+      fmt::print(opt_.out, "{} {} slot={} rev={}\n", format_rfc3339(now), describe(r, opt_.color),
+                 format_rfc3339(r.slot), r.revision);
     }
-    std::fflush(stdout);
+    std::fflush(opt_.out);
   }
 
   void on_note(const std::string& text) override {
@@ -56,61 +59,127 @@ class LogObserver : public engine::RunObserver {
   void print_note(const std::string& text) {
     TimePoint now = SystemClock().now();
     if (opt_.json) {
-      fmt::print("{}\n",
+      fmt::print(opt_.out, "{}\n",
                  nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}
                      .dump());
     } else {
-      fmt::print("{} {}\n", format_rfc3339(now), text);
+      fmt::print(opt_.out, "{} {}\n", format_rfc3339(now), text);
     }
-    std::fflush(stdout);
+    std::fflush(opt_.out);
   }
 
   ObserverOptions opt_;
 };
 
-// Redraws the refreshes in flight in place; terminal states scroll above.
-class TerminalObserver : public engine::RunObserver {
+class DryRunObserver : public engine::RunObserver {
  public:
+  DryRunObserver(bool json, TimePoint as_of) : json_(json), as_of_(as_of) {}
   void on_state(const RefreshRecord& r) override {
-    if (!is_terminal(r.state)) return;
-    clear();
-    fmt::print("{}\n", describe(r));
-  }
-  void on_note(const std::string& text) override {
-    clear();
-    fmt::print("{}\n", text);
-  }
-  void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
-    clear();
-    constexpr size_t kShown = 15;
-    for (size_t i = 0; i < in_flight.size() && i < kShown; ++i) {
-      const RefreshRecord& r = *in_flight[i];
-      auto since = r.triggered_at.value_or(r.started_at);
-      fmt::print("  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version, to_string(r.state),
-                 format_elapsed(now - since), r.polls);
-      ++lines_;
+    ++count_;
+    if (json_) {
+      items_.push_back({{"target", r.target},
+                        {"revision", r.revision},
+                        {"version", r.version},
+                        {"slot", format_rfc3339(r.slot)},
+                        {"attempt", r.attempt}});
+    } else {
+      fmt::print("would trigger {} {} slot={} attempt={} rev={}\n", r.target, r.version,
+                 format_rfc3339(r.slot), r.attempt, r.revision);
     }
-    if (in_flight.size() > kShown) {
-      fmt::print("  … and {} more in flight\n", in_flight.size() - kShown);
-      ++lines_;
+  }
+  void on_note(const std::string&) override {}
+  ~DryRunObserver() override {
+    if (json_) {
+      fmt::print("{}\n", items_.dump(2));
+    } else if (count_ == 0) {
+      fmt::print("nothing is due at {}; nothing would be triggered (dry run)\n",
+                 format_rfc3339(as_of_));
     }
-    std::fflush(stdout);
   }
 
  private:
-  void clear() {
-    for (; lines_ > 0; --lines_) fmt::print("\x1b[1A\x1b[2K");
-  }
-  int lines_ = 0;
+  bool json_;
+  TimePoint as_of_;
+  int count_ = 0;
+  nlohmann::json items_ = nlohmann::json::array();
 };
 
 }  // namespace
 
+LiveView::LiveView(bool color, std::FILE* out, TimePoint started)
+    : color_(color), out_(out), started_(started) {}
+
+void LiveView::on_state(const RefreshRecord& r) {
+  retry_waits_.erase({r.target, r.version});
+  if (!is_terminal(r.state)) return;
+  ++ended_[r.state];
+  clear();
+  fmt::print(out_, "{}\n", describe(r, color_));
+}
+
+void LiveView::on_note(const std::string& text) {
+  clear();
+  fmt::print(out_, "{}\n", text);
+}
+
+void LiveView::on_retry_wait(const RefreshRecord& next, TimePoint not_before) {
+  retry_waits_[{next.target, next.version}] = not_before;
+}
+
+std::string LiveView::header(size_t in_flight, TimePoint now) const {
+  int done = 0;
+  std::string parts;
+  OutputStyle style;
+  style.color = color_;
+  for (const auto& [state, count] : ended_) {
+    done += count;
+    parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, paint_state(state, style));
+  }
+  std::string line = fmt::format("run: {} in flight, {} done", in_flight, done);
+  if (!parts.empty()) line += ": " + parts;
+  if (!retry_waits_.empty()) line += fmt::format("; {} waiting to retry", retry_waits_.size());
+  return line + "; " + format_elapsed(now - started_);
+}
+
+void LiveView::on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) {
+  clear();
+  fmt::print(out_, "{}\n", header(in_flight.size(), now));
+  ++lines_;
+  constexpr size_t kShown = 15;
+  for (size_t i = 0; i < in_flight.size() && i < kShown; ++i) {
+    const RefreshRecord& r = *in_flight[i];
+    auto since = r.triggered_at.value_or(r.started_at);
+    fmt::print(out_, "  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version,
+               to_string(r.state), format_elapsed(now - since), r.polls);
+    ++lines_;
+  }
+  if (in_flight.size() > kShown) {
+    fmt::print(out_, "  … and {} more in flight\n", in_flight.size() - kShown);
+    ++lines_;
+  }
+  size_t shown = 0;
+  for (const auto& [key, at] : retry_waits_) {
+    if (shown++ == 5) break;
+    fmt::print(out_, "  {:<24} {:<12} {:<10} in {}\n", key.first, key.second, "retry",
+               format_elapsed(std::max(Millis(0), at - now)));
+    ++lines_;
+  }
+  std::fflush(out_);
+}
+
+void LiveView::clear() {
+  for (; lines_ > 0; --lines_) fmt::print(out_, "\x1b[1A\x1b[2K");
+}
+
 std::unique_ptr<engine::RunObserver> make_run_observer(const ObserverOptions& options) {
   if (options.terminal && !options.json && !options.quiet) {
-    return std::make_unique<TerminalObserver>();
+    return std::make_unique<LiveView>(options.color, options.out, SystemClock().now());
   }
   return std::make_unique<LogObserver>(options);
+}
+
+std::unique_ptr<engine::RunObserver> make_dry_run_observer(bool json, TimePoint as_of) {
+  return std::make_unique<DryRunObserver>(json, as_of);
 }
 
 std::string summary_line(const engine::RunSummary& s) {

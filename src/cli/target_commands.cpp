@@ -1,17 +1,51 @@
 #include "cli/target_commands.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "cli/command.h"
 #include "cli/output.h"
 #include "util/text.h"
 
 namespace refreshctl::cli {
+namespace {
 
-TargetRecord require_target(Store& store, const std::string& name, std::optional<int> revision) {
-  auto record = unwrap(store.target(name, revision), kExitDatabase);
+[[noreturn]] void fail_removed(Store& store, const std::string& name) {
+  auto removals = unwrap(store.removals(name), kExitDatabase);
+  std::string when;
+  int last = 0;
+  if (!removals.empty()) {
+    const RemovalInfo& r = removals.back();
+    last = r.revision;
+    when = " on " + format_rfc3339(r.removed_at);
+    if (!r.author.user.empty()) when += " by " + r.author.user;
+    if (!r.author.host.empty()) when += " on host " + r.author.host;
+  }
+  if (last == 0) {
+    auto revisions = unwrap(store.revisions(name), kExitDatabase);
+    if (!revisions.empty()) last = revisions.back().revision;
+  }
+  throw Failure(kExitUsage,
+                fmt::format("target \"{}\" was removed{} (its history is kept); restore it with: "
+                            "refreshctl rollback {} --to {} (or apply its file again); see it "
+                            "with: refreshctl show {} --revision {}",
+                            name, when, name, last, name, last));
+}
+
+}  // namespace
+
+TargetRecord require_target(Store& store,
+                            const std::string& name,
+                            std::optional<int> revision,
+                            bool allow_removed) {
+  auto record = unwrap(store.target(name, revision, allow_removed), kExitDatabase);
   if (record) return std::move(*record);
-  if (revision && unwrap(store.target(name), kExitDatabase)) {
+  auto any = unwrap(store.target(name, std::nullopt, true), kExitDatabase);
+  if (any && any->removed && !allow_removed) fail_removed(store, name);
+  if (revision && any) {
     throw Failure(kExitUsage,
                   fmt::format("target \"{}\" has no revision {} (see: refreshctl revisions {})",
                               name, *revision, name));
@@ -21,7 +55,26 @@ TargetRecord require_target(Store& store, const std::string& name, std::optional
                 fmt::format("no target named \"{}\"{}", name, did_you_mean(name, names)));
 }
 
-void apply_and_report(Store& store, const std::vector<TargetChange>& changes, bool json) {
+ChangeAuthor current_author() {
+  ChangeAuthor author;
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr) {
+    author.user = pw->pw_name;
+  } else {
+    author.user = fmt::format("uid {}", geteuid());
+  }
+  const char* sudo_user = std::getenv("SUDO_USER");
+  if (sudo_user != nullptr && *sudo_user != '\0' && author.user != sudo_user) {
+    author.user = std::string(sudo_user) + " as " + author.user;
+  }
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  author.host = host;
+  return author;
+}
+
+void apply_and_report(Store& store, std::vector<TargetChange> changes, bool json) {
+  ChangeAuthor author = current_author();
+  for (auto& change : changes) change.author = author;
   auto results = unwrap(store.apply(changes, SystemClock().now()), kExitDatabase);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : results) {

@@ -9,14 +9,21 @@
 
 namespace refreshctl::cli {
 
-// The target (at `revision`, default current), or Failure(2) naming the
-// unknown target or revision, with "did you mean".
+// The target (at `revision`, default current), or Failure(2) that names the
+// unknown target or revision with "did you mean", or says when a removed
+// target was removed and how to restore it. With `allow_removed` a removed
+// target's revisions are found too (to show, diff or restore them).
 TargetRecord require_target(Store& store,
                             const std::string& name,
-                            std::optional<int> revision = std::nullopt);
+                            std::optional<int> revision = std::nullopt,
+                            bool allow_removed = false);
+
+// Who is making a change, for the revision: the login name (with the sudo
+// user: "alice as refreshctl") and the host name.
+ChangeAuthor current_author();
 
 // Writes the targets as new revisions and prints "created / updated (rev N) /
 // unchanged" per target (or JSON). Fails with exit 3 if the store fails.
-void apply_and_report(Store& store, const std::vector<TargetChange>& changes, bool json);
+void apply_and_report(Store& store, std::vector<TargetChange> changes, bool json);
 
 }  // namespace refreshctl::cli

@@ -10,6 +10,7 @@
 #include "schedule/cron.h"
 #include "util/duration.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace refreshctl::config_detail {
 namespace {
@@ -223,6 +224,10 @@ Result<std::string> read_schedule(const toml::node& n) {
   if (!s.ok()) return s;
   auto cron = schedule::Cron::parse(*s);
   if (!cron.ok()) return std::move(cron).take_error();
+  // As `next` says it: a schedule that never fires would leave the target
+  // silently idle for ever. Feb 30 never exists in any zone, so UTC will do.
+  auto now = std::chrono::floor<std::chrono::seconds>(SystemClock().now());
+  if (!cron->next_after(now, nullptr)) return make_error(schedule::never_fires_message(*s, now));
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -15,6 +16,18 @@ namespace {
 
 using config_detail::Field;
 
+constexpr size_t kMaxProblems = 20;
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(text.substr(start, end - start));
+  }
+  lines.push_back(text.substr(start));
+  return lines;
+}
+
 std::string location(const std::string& file, const toml::node& node) {
   if (file.empty()) return "";
   return fmt::format("{}:{}: ", file, node.source().begin.line);
@@ -26,14 +39,19 @@ std::vector<std::string> keys_of(const std::vector<Field>& fields,
   return extra;
 }
 
+// The problems found in one file, each "FILE:LINE: FIELD: what is wrong";
+// reading goes on after a problem so that one pass shows them all.
+using Problems = std::vector<std::string>;
+
 // Reads every key of `table` through `fields`; `prefix` names the sub-table
 // in messages ("refresh.").
-Result<void> read_table(const toml::table& table,
-                        const std::vector<Field>& fields,
-                        const std::vector<std::string>& sub_tables,
-                        const std::string& prefix,
-                        const std::string& file,
-                        Target& target) {
+void read_table(const toml::table& table,
+                const std::vector<Field>& fields,
+                const std::vector<std::string>& sub_tables,
+                const std::string& prefix,
+                const std::string& file,
+                Target& target,
+                Problems& problems) {
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     bool is_sub_table = false;
@@ -44,67 +62,88 @@ Result<void> read_table(const toml::table& table,
       if (f.key == name) field = &f;
     }
     if (field == nullptr) {
-      return make_error(fmt::format("{}{}{}: unknown field{}", location(file, node), prefix, name,
-                                    did_you_mean(name, keys_of(fields, sub_tables))));
+      problems.push_back(fmt::format("{}{}{}: unknown field{}", location(file, node), prefix, name,
+                                     did_you_mean(name, keys_of(fields, sub_tables))));
+      continue;
     }
     auto read = field->read(target, node);
     if (!read.ok()) {
-      return make_error(
+      problems.push_back(
           fmt::format("{}{}{}: {}", location(file, node), prefix, name, read.error()));
     }
   }
-  return {};
 }
 
-Result<void> read_sub_table(const toml::table& parent,
-                            const char* key,
-                            const std::vector<Field>& fields,
-                            bool required,
-                            const std::string& file,
-                            Target& target) {
+void read_sub_table(const toml::table& parent,
+                    const char* key,
+                    const std::vector<Field>& fields,
+                    bool required,
+                    const std::string& file,
+                    Target& target,
+                    Problems& problems) {
   const toml::node* node = parent.get(key);
   if (node == nullptr) {
-    if (!required) return {};
-    return make_error(fmt::format("{}[target.{}]: missing (every target needs one)",
-                                  location(file, parent), key));
+    if (required) {
+      problems.push_back(fmt::format("{}[target.{}]: missing (every target needs one)",
+                                     location(file, parent), key));
+    }
+    return;
   }
   const auto* table = node->as_table();
   if (table == nullptr) {
-    return make_error(fmt::format("{}{}: expected a table", location(file, *node), key));
+    problems.push_back(fmt::format("{}{}: expected a table", location(file, *node), key));
+    return;
   }
-  return read_table(*table, fields, {}, std::string(key) + ".", file, target);
+  read_table(*table, fields, {}, std::string(key) + ".", file, target, problems);
 }
 
-Result<Target> read_target(const toml::table& table, const std::string& file) {
+// Reads one [[target]]; its problems are added to `problems`.
+Target read_target(const toml::table& table, const std::string& file, Problems& problems) {
+  size_t before = problems.size();
   Target target;
-  RCTL_TRY(read_table(table, config_detail::target_fields(), {"refresh", "status", "http"}, "",
-                      file, target));
-  RCTL_TRY(read_sub_table(table, "refresh", config_detail::refresh_fields(), true, file, target));
-  RCTL_TRY(read_sub_table(table, "status", config_detail::status_fields(), true, file, target));
-  RCTL_TRY(read_sub_table(table, "http", config_detail::http_fields(), false, file, target));
+  read_table(table, config_detail::target_fields(), {"refresh", "status", "http"}, "", file, target,
+             problems);
+  read_sub_table(table, "refresh", config_detail::refresh_fields(), true, file, target, problems);
+  read_sub_table(table, "status", config_detail::status_fields(), true, file, target, problems);
+  read_sub_table(table, "http", config_detail::http_fields(), false, file, target, problems);
 
   struct Required {
     const char* field;
     bool present;
   };
+  // A missing [target.refresh] or [target.status] is reported above once,
+  // not again for each of its required keys.
+  const toml::table* refresh = table["refresh"].as_table();
   const toml::table* status = table["status"].as_table();
   for (Required r : {Required{"name", table.contains("name")},
                      Required{"data_type", table.contains("data_type")},
                      Required{"versions", table.contains("versions")},
-                     Required{"refresh.url", table["refresh"]["url"].is_string()},
-                     Required{"status.url", status && status->contains("url")},
-                     Required{"status.succeeded", status && status->contains("succeeded")}}) {
+                     Required{"refresh.url", !refresh || table["refresh"]["url"].is_string()},
+                     Required{"status.url", !status || status->contains("url")},
+                     Required{"status.succeeded", !status || status->contains("succeeded")}}) {
     if (!r.present) {
-      return make_error(
+      problems.push_back(
           fmt::format("{}{}: missing (it is required)", location(file, table), r.field));
     }
   }
+  if (problems.size() > before) return target;  // the checks below need valid fields
   std::string field;
   auto whole = config_detail::check_whole_target(target, &field);
   if (!whole.ok()) {
-    return make_error(fmt::format("{}{}: {}", location(file, table), field, whole.error()));
+    problems.push_back(fmt::format("{}{}: {}", location(file, table), field, whole.error()));
   }
   return target;
+}
+
+// One message for every problem, a line each, at most kMaxProblems of them.
+Error problems_error(const Problems& problems) {
+  std::vector<std::string> shown(
+      problems.begin(),
+      problems.begin() + static_cast<std::ptrdiff_t>(std::min(problems.size(), kMaxProblems)));
+  if (problems.size() > kMaxProblems) {
+    shown.push_back(fmt::format("... and {} more problems", problems.size() - kMaxProblems));
+  }
+  return make_error(join(shown, "\n"));
 }
 
 }  // namespace
@@ -135,15 +174,16 @@ Result<std::vector<LoadedTarget>> parse_target_file(const std::string& text,
     return make_error(
         fmt::format("{}target: expected [[target]] tables", location(file_name, *targets)));
   }
+  Problems problems;
   for (const auto& item : *array) {
     const auto& table = *item.as_table();
-    auto target = read_target(table, file_name);
-    if (!target.ok()) return std::move(target).take_error();
+    Target target = read_target(table, file_name, problems);
     std::string source = file_name.empty()
                              ? std::string()
                              : fmt::format("{}:{}", file_name, table.source().begin.line);
-    out.push_back(LoadedTarget{std::move(target).value(), source});
+    out.push_back(LoadedTarget{std::move(target), source});
   }
+  if (!problems.empty()) return make_error(join(problems, "\n"));
   return out;
 }
 
@@ -157,19 +197,24 @@ Result<std::vector<LoadedTarget>> load_target_file(const std::string& path) {
 
 Result<std::vector<LoadedTarget>> load_target_files(const std::vector<std::string>& paths) {
   std::vector<LoadedTarget> all;
+  Problems problems;
   std::map<std::string, std::string> seen;  // name -> source
   for (const auto& path : paths) {
     auto loaded = load_target_file(path);
-    if (!loaded.ok()) return std::move(loaded).take_error();
+    if (!loaded.ok()) {
+      for (auto& line : split_lines(loaded.error())) problems.push_back(std::move(line));
+      continue;
+    }
     for (auto& t : *loaded) {
       auto [it, inserted] = seen.emplace(t.target.name, t.source);
       if (!inserted) {
-        return make_error(fmt::format("{}: name: \"{}\" is already defined at {}", t.source,
-                                      t.target.name, it->second));
+        problems.push_back(fmt::format("{}: name: \"{}\" is already defined at {}", t.source,
+                                       t.target.name, it->second));
       }
       all.push_back(std::move(t));
     }
   }
+  if (!problems.empty()) return problems_error(problems);
   return all;
 }
 

@@ -14,16 +14,18 @@ struct LoadedTarget {
   std::string source;  // "targets.toml:12", where its [[target]] starts
 };
 
-// Parses and validates every [[target]] of a TOML document. Errors read
-// "FILE:LINE: FIELD: what is wrong" and stop at the first problem.
+// Parses and validates every [[target]] of a TOML document. The error holds
+// every problem found, one a line: "FILE:LINE: FIELD: what is wrong". A TOML
+// syntax error stops the reading of its file.
 Result<std::vector<LoadedTarget>> parse_target_file(const std::string& text,
                                                     const std::string& file_name);
 
 // Reads FILE and parses it as above.
 Result<std::vector<LoadedTarget>> load_target_file(const std::string& path);
 
-// Loads every file; fails on the first invalid one and on a name defined
-// twice (across files too).
+// Loads every file; fails, with the problems of every file one a line (up to
+// 20, then how many more), when a file is invalid or a name is defined twice
+// (across files too).
 Result<std::vector<LoadedTarget>> load_target_files(const std::vector<std::string>& paths);
 
 // Checks a target built elsewhere (from flags): the same rules as the file.

@@ -52,6 +52,9 @@ class ShieldedObserver : public RunObserver {
   void on_warning(const std::string& text) override {
     guard([&] { inner_.on_warning(text); });
   }
+  void on_retry_wait(const RefreshRecord& next, TimePoint not_before) override {
+    guard([&] { inner_.on_retry_wait(next, not_before); });
+  }
   void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
     guard([&] { inner_.on_tick(in_flight, now); });
   }

@@ -47,6 +47,11 @@ class RunObserver {
   // Something an operator must hear of even from a quiet run (a target stuck
   // in another run, a slot missed).
   virtual void on_warning(const std::string& text) { on_note(text); }
+  // A failed attempt will be tried again at `not_before` (retry_delay).
+  virtual void on_retry_wait(const RefreshRecord& next, TimePoint not_before) {
+    (void)next;
+    (void)not_before;
+  }
   // Called about every 200 ms with the refreshes in flight, for live views.
   virtual void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) {
     (void)in_flight;

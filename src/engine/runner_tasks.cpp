@@ -79,6 +79,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
   observer_.on_note(fmt::format("{} {} will be tried again (retry {}) at {}", again.record.target,
                                 again.record.version, again.record.attempt,
                                 format_rfc3339(retry->not_before)));
+  observer_.on_retry_wait(again.record, retry->not_before);
   schedule(again, TimerKind::kStart, retry->not_before);
 }
 

@@ -11,9 +11,12 @@
 #include "schedule/cron.h"
 
 #include <date/tz.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <limits>
+
+#include "util/time.h"
 
 namespace refreshctl::schedule {
 namespace {
@@ -104,6 +107,17 @@ std::optional<Seconds> Cron::latest_at_or_before(Seconds t, const date::time_zon
     span = span_at(zone, before);
     to = span.local(before);
   }
+}
+
+}  // namespace refreshctl::schedule
+
+namespace refreshctl::schedule {
+
+std::string never_fires_message(std::string_view expression, Seconds from) {
+  return fmt::format(
+      "schedule \"{}\" never fires (no time matches within five years after {}; check the "
+      "day-of-month against the month)",
+      expression, format_rfc3339(TimePoint{from}));
 }
 
 }  // namespace refreshctl::schedule

@@ -39,6 +39,10 @@ class Cron {
   CronFields fields_;
 };
 
+// "schedule \"0 0 30 2 *\" never fires (...)": what `next` and `apply` say
+// when next_after() finds no time after `from`.
+std::string never_fires_message(std::string_view expression, Seconds from);
+
 // Looks up an IANA zone ("Asia/Shanghai", "UTC") in the system tz database.
 // Fails with a "did you mean" when the name is unknown.
 Result<const date::time_zone*> find_zone(std::string_view name);

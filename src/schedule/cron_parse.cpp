@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -244,6 +245,31 @@ Result<std::string_view> expand_alias(std::string_view word) {
                   word, did_you_mean(lower, names)));
 }
 
+// "2026", "2026-2030", "2026,2027": what Quartz's optional last field holds.
+bool looks_like_year(std::string_view field) {
+  static const std::regex year(R"(^(19|20|21)[0-9]{2}([-,/][0-9]{1,4})*$)");
+  return std::regex_match(std::string(field), year);
+}
+
+// Quartz (and AWS) write a year last. Without this check a six-field Quartz
+// expression would be read with its fields shifted, and the error would name
+// the wrong field ("month \"MON\" is not a number").
+Result<void> refuse_year_field(const std::vector<std::string_view>& fields) {
+  if (fields.size() == 7 && (looks_like_year(fields[6]) || fields[6] == "*")) {
+    return make_error(fmt::format(
+        "expected 5 or 6 fields, got 7: a seventh field (Quartz's year, here \"{}\") is not "
+        "supported; drop it",
+        fields[6]));
+  }
+  if (fields.size() == 6 && looks_like_year(fields[5])) {
+    return make_error(
+        fmt::format("the last field \"{}\" looks like a year, and a year field is not supported; "
+                    "six fields are second minute hour day-of-month month day-of-week",
+                    fields[5]));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<CronFields> parse_cron_fields(std::string_view expression) {
@@ -253,6 +279,7 @@ Result<CronFields> parse_cron_fields(std::string_view expression) {
     if (!expanded) return std::move(expanded).take_error();
     fields = split_fields(*expanded);
   }
+  RCTL_TRY(refuse_year_field(fields));
   if (fields.size() != 5 && fields.size() != 6) {
     return make_error(fmt::format("expected 5 or 6 fields, got {}", fields.size()));
   }

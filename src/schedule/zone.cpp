@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "util/text.h"
@@ -19,10 +20,35 @@ bool is_utc(const date::time_zone* zone) {
          std::find(kUtcNames.begin(), kUtcNames.end(), zone->name()) != kUtcNames.end();
 }
 
+// "local" and "localtime" name whatever zone the host is set to: a schedule
+// in them fires at another instant on each host and moves when the host's
+// setting changes. The user most likely means the host's zone by its name.
+Error refuse_host_zone(std::string_view name) {
+  std::string host;
+  try {
+    host = date::current_zone()->name();
+  } catch (const std::exception&) {
+    // no /etc/localtime: say so without a name
+  }
+  if (host.empty() || host == "localtime") {
+    return make_error(fmt::format(
+        "\"{}\" is the host's zone, which differs between hosts; write the zone by its IANA "
+        "name, as \"Europe/Berlin\" or \"UTC\"",
+        name));
+  }
+  return make_error(fmt::format(
+      "\"{}\" is the host's zone, which differs between hosts; write the zone by its IANA "
+      "name (this host's is \"{}\")",
+      name, host));
+}
+
 }  // namespace
 
 Result<const date::time_zone*> find_zone(std::string_view name) {
   if (name.empty()) return make_error("the time zone name is empty (use an IANA name as UTC)");
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "local" || lower == "localtime") return refuse_host_zone(name);
   try {
     return date::locate_zone(name);
   } catch (const std::exception&) {

@@ -30,7 +30,8 @@ class SqlStore : public Store {
   Result<std::vector<TargetRecord>> targets() override;
   Result<std::vector<std::string>> target_names() override;
   Result<std::vector<RevisionInfo>> revisions(const std::string& name) override;
-  Result<bool> remove(const std::string& name, TimePoint now) override;
+  Result<bool> remove(const std::string& name, TimePoint now, const ChangeAuthor& author) override;
+  Result<std::vector<RemovalInfo>> removals(const std::string& name) override;
 
   Result<std::vector<bool>> try_lock_targets(int64_t run_id,
                                              const std::vector<int64_t>& ids,

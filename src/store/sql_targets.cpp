@@ -59,10 +59,12 @@ Result<std::optional<ApplyResult>> SqlStore::apply_one(const TargetChange& chang
     revision = current_revision + 1;
     action = removed ? ApplyAction::kCreated : ApplyAction::kUpdated;
   }
-  RCTL_TRY(db().execute(
-      "INSERT INTO target_revisions (target, revision, definition, source, created_at) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {t.name, int64_t{revision}, definition, change.source, to_millis(now)}));
+  RCTL_TRY(
+      db().execute("INSERT INTO target_revisions "
+                   "(target, revision, definition, source, created_at, made_by, made_on) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   {t.name, int64_t{revision}, definition, change.source, to_millis(now),
+                    change.author.user, change.author.host}));
   // A new name gets the next id; a known one (also a removed one) keeps its own.
   RCTL_TRY(db().execute(
       "INSERT INTO targets (name, revision, removed_at, id) "
@@ -132,24 +134,52 @@ Result<std::vector<std::string>> SqlStore::target_names() {
 
 Result<std::vector<RevisionInfo>> SqlStore::revisions(const std::string& name) {
   auto rows = db().query(
-      "SELECT revision, created_at, source, definition FROM target_revisions "
+      "SELECT revision, created_at, source, definition, made_by, made_on FROM target_revisions "
       "WHERE target = ? ORDER BY revision",
       {name});
   if (!rows.ok()) return std::move(rows).take_error();
   std::vector<RevisionInfo> out;
   for (const auto& row : *rows) {
     out.push_back(RevisionInfo{static_cast<int>(row.integer(0)), from_millis(row.integer(1)),
-                               row.text(2), row.text(3)});
+                               row.text(2), row.text(3), ChangeAuthor{row.text(4), row.text(5)}});
   }
   return out;
 }
 
-Result<bool> SqlStore::remove(const std::string& name, TimePoint now) {
+Result<bool> SqlStore::remove(const std::string& name, TimePoint now, const ChangeAuthor& author) {
+  auto txn = sql::Transaction::begin(db());
+  if (!txn.ok()) return std::move(txn).take_error();
   auto changed =
       db().execute("UPDATE targets SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
                    {to_millis(now), name});
   if (!changed.ok()) return std::move(changed).take_error();
-  return *changed > 0;
+  if (*changed == 0) return false;
+  RCTL_TRY(
+      db().execute("INSERT INTO target_removals (target, revision, removed_at, made_by, made_on) "
+                   "SELECT name, revision, ?, ?, ? FROM targets WHERE name = ?",
+                   {to_millis(now), author.user, author.host, name}));
+  RCTL_TRY(txn->commit());
+  return true;
+}
+
+Result<std::vector<RemovalInfo>> SqlStore::removals(const std::string& name) {
+  // A removal made before schema version 4 has no row of its own; the
+  // target's removed_at still says when.
+  auto rows = db().query(
+      "SELECT revision, removed_at, made_by, made_on FROM target_removals WHERE target = ? "
+      "UNION ALL "
+      "SELECT t.revision, t.removed_at, '', '' FROM targets t WHERE t.name = ? "
+      "AND t.removed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM target_removals r "
+      "WHERE r.target = t.name AND r.revision = t.revision) "
+      "ORDER BY 2",
+      {name, name});
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<RemovalInfo> out;
+  for (const auto& row : *rows) {
+    out.push_back(RemovalInfo{static_cast<int>(row.integer(0)), from_millis(row.integer(1)),
+                              ChangeAuthor{row.text(2), row.text(3)}});
+  }
+  return out;
 }
 
 }  // namespace refreshctl

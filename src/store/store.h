@@ -25,11 +25,27 @@ struct TargetRecord {
   TimePoint revision_created_at;  // when `revision` was made
 };
 
+// Who changed a target, recorded with the change ("" when unknown, as for
+// changes made before schema version 4).
+struct ChangeAuthor {
+  std::string user;  // the login name: "alice", "root"
+  std::string host;  // the host name
+};
+
 struct RevisionInfo {
   int revision = 0;
   TimePoint created_at;
   std::string source;      // what made it: "apply targets.toml:3", "disable", "rollback to 1"
   std::string definition;  // the target as TOML (references unresolved)
+  ChangeAuthor author;
+};
+
+// One `remove` of a target. Its revisions stay; applying it again (or a
+// rollback) makes a new revision.
+struct RemovalInfo {
+  int revision = 0;  // the revision that was current when it was removed
+  TimePoint removed_at;
+  ChangeAuthor author;
 };
 
 enum class ApplyAction { kCreated, kUpdated, kUnchanged };
@@ -43,6 +59,7 @@ struct ApplyResult {
 struct TargetChange {
   Target target;
   std::string source;
+  ChangeAuthor author;
 };
 
 struct HistoryQuery {
@@ -101,8 +118,14 @@ class Store {
   virtual Result<std::vector<std::string>> target_names() = 0;
   // Oldest first; empty when the target is unknown.
   virtual Result<std::vector<RevisionInfo>> revisions(const std::string& name) = 0;
-  // Marks the target removed; its revisions and history stay. false: no such target.
-  virtual Result<bool> remove(const std::string& name, TimePoint now) = 0;
+  // Marks the target removed and records who removed it; its revisions and
+  // history stay. false: no such target (or it is removed already).
+  virtual Result<bool> remove(const std::string& name,
+                              TimePoint now,
+                              const ChangeAuthor& author) = 0;
+  // Every removal of the target, oldest first; empty when it was never
+  // removed or is unknown.
+  virtual Result<std::vector<RemovalInfo>> removals(const std::string& name) = 0;
 
   // --- target locks (SPEC §3) ---------------------------------------------
   // Tries the lock of each target id, without waiting, for run `run_id`.

@@ -100,7 +100,9 @@ TEST_F(TargetsCli, DisableEnableAndRemoveKeepHistory) {
   EXPECT_EQ(nlohmann::json::parse(ok({"list", "--json"})).size(), 0u);
   auto show = run({"show", "sales-cube"});
   EXPECT_EQ(show.exit_code, 2);
-  EXPECT_EQ(nlohmann::json::parse(ok({"--json", "revisions", "sales-cube"})).size(), 3u);
+  auto revisions = nlohmann::json::parse(ok({"--json", "revisions", "sales-cube"}));
+  ASSERT_EQ(revisions.size(), 4u) << "three revisions and the removal";
+  EXPECT_EQ(revisions[3]["action"], "removed");
 }
 
 TEST_F(TargetsCli, UnknownTargetSaysDidYouMean) {
@@ -119,9 +121,9 @@ TEST_F(TargetsCli, AddBuildsTheSameTargetFromFlags) {
                 "flags-target",
                 "--data-type",
                 "sales",
-                "--version",
+                "--data-version",
                 "2026-10",
-                "--version",
+                "--data-version",
                 "2026-11",
                 "--refresh-url",
                 "http://127.0.0.1:8080/api/refresh",
@@ -141,10 +143,11 @@ TEST_F(TargetsCli, AddBuildsTheSameTargetFromFlags) {
   EXPECT_EQ(r.out, "flags-target: created (rev 1)\n");
   std::string shown = ok({"show", "flags-target"});
   EXPECT_NE(shown.find("versions = [\"2026-10\", \"2026-11\"]"), std::string::npos) << shown;
-  auto again = run({"add", "flags-target", "--data-type", "x", "--version", "1", "--refresh-url",
-                    "http://127.0.0.1/", "--status-url", "http://127.0.0.1/", "--succeeded", "OK"});
+  auto again =
+      run({"add", "flags-target", "--data-type", "x", "--data-version", "1", "--refresh-url",
+           "http://127.0.0.1/", "--status-url", "http://127.0.0.1/", "--succeeded", "OK"});
   EXPECT_EQ(again.exit_code, 2);
-  auto bad = run({"add", "bad", "--data-type", "x", "--version", "1", "--refresh-url",
+  auto bad = run({"add", "bad", "--data-type", "x", "--data-version", "1", "--refresh-url",
                   "ftp://127.0.0.1/", "--status-url", "http://127.0.0.1/", "--succeeded", "OK"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("refresh.url"), std::string::npos) << bad.err;

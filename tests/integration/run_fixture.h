@@ -70,4 +70,12 @@ class RunTest : public ::testing::TestWithParam<Backend> {
                              return ::refreshctl::testing::backend_name(info.param); \
                            })
 
+// Instantiates a RunTest-derived suite on SQLite only: for what does not
+// depend on the backend (how output looks), where one backend is enough.
+#define REFRESHCTL_ON_SQLITE(Suite)                                                  \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values(Backend::kSqlite),     \
+                           [](const ::testing::TestParamInfo<Backend>& info) {       \
+                             return ::refreshctl::testing::backend_name(info.param); \
+                           })
+
 }  // namespace refreshctl::testing

@@ -641,6 +641,12 @@ const ErrorCase kErrorCases[] = {
     {"FourFields", "0 0 * *", "expected 5 or 6 fields, got 4"},
     {"Empty", "", "expected 5 or 6 fields, got 0"},
     {"SevenFields", "1 2 3 4 5 6 7", "expected 5 or 6 fields, got 7"},
+    {"QuartzYearAsSeventhField", "0 0 12 ? * MON 2026",
+     "expected 5 or 6 fields, got 7: a seventh field (Quartz's year, here \"2026\") is not "
+     "supported; drop it"},
+    {"QuartzYearAsSixthField", "0 12 ? * MON 2026-2030",
+     "the last field \"2026-2030\" looks like a year, and a year field is not supported; six "
+     "fields are second minute hour day-of-month month day-of-week"},
     {"HourTooLarge", "0 24 * * *", "hour 24 is out of range 0-23"},
     {"MinuteTooLarge", "60 * * * *", "minute 60 is out of range 0-59"},
     {"SecondTooLarge", "60 * * * * *", "second 60 is out of range 0-59"},

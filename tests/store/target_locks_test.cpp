@@ -38,7 +38,7 @@ TEST(TargetLocks, TargetIdsAreStableAcrossRemoveAndReapply) {
   int64_t a = (*store->target("a-cube"))->id;
   int64_t b = (*store->target("b-cube"))->id;
   EXPECT_NE(a, b);
-  ASSERT_TRUE(*store->remove("a-cube", at(2)));
+  ASSERT_TRUE(*store->remove("a-cube", at(2), {}));
   ASSERT_TRUE(store->apply({{named("c-cube"), "x"}}, at(3)).ok());
   ASSERT_TRUE(store->apply({{named("a-cube"), "again"}}, at(4)).ok());
   EXPECT_EQ((*store->target("a-cube"))->id, a);
