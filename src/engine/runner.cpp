@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "engine/guarded_observer.h"
 #include "engine/runner_impl.h"
 #include "util/duration.h"
 
@@ -22,7 +23,9 @@ int RunSummary::total() const {
 }
 
 Result<RunSummary> run_refreshes(const RunContext& context, const RunOptions& options) {
-  detail::Runner runner(context, options);
+  GuardedObserver observer(context.observer);  // printing never aborts a run
+  RunContext guarded{context.store, context.http, context.clock, context.resolver, observer};
+  detail::Runner runner(guarded, options);
   return runner.run();
 }
 
@@ -212,12 +215,7 @@ void Runner::fire_timers() {
         }
         break;
       case TimerKind::kDeadline:
-        if (task.record.state == RefreshState::kPolling) {
-          std::string last = task.last_state ? " (last state " + *task.last_state + ")" : "";
-          finish(task, RefreshState::kTimedOut,
-                 fmt::format("no final state within max_refresh_time {}{}",
-                             format_duration(task.target->target.max_refresh_time), last));
-        }
+        on_deadline(task);
         break;
     }
   }

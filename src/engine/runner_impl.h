@@ -27,6 +27,7 @@ struct Task {
   bool finished = false;                  // terminal, or dropped because another run claimed it
   bool dirty = false;                     // to be written at the next flush
   std::optional<std::string> last_state;  // last state value the service reported
+  std::string last_poll_error;            // why the last poll failed, if it did
 };
 
 enum class TimerKind { kStart, kResend, kPoll, kDeadline };
@@ -62,6 +63,7 @@ class Runner {
   void send_poll(Task& task);
   void on_trigger(Task& task, const http::Response& response);
   void on_poll(Task& task, const http::Response& response);
+  void on_deadline(Task& task);
   void set_state(Task& task, RefreshState state);
   void finish(Task& task, RefreshState state, const std::string& error, bool may_retry = true);
   void schedule(Task& task, TimerKind kind, TimePoint at);
