@@ -7,20 +7,24 @@
 
 #include "cli/output.h"
 #include "util/duration.h"
+#include "util/text.h"
 
 namespace refreshctl::cli {
 namespace {
 
+// For people: what came from a service or a target file is escaped
+// (escape_for_terminal), so a reply cannot move the cursor or fake a line.
 std::string describe(const RefreshRecord& r) {
-  std::string line = fmt::format("{} {} {}", r.target, r.version, to_string(r.state));
+  std::string line =
+      fmt::format("{} {} {}", r.target, escape_for_terminal(r.version), to_string(r.state));
   if (r.attempt > 0) line += fmt::format(" (retry {})", r.attempt);
-  if (!r.job_id.empty()) line += " job=" + r.job_id;
+  if (!r.job_id.empty()) line += " job=" + escape_for_terminal(r.job_id);
   if (r.state == RefreshState::kPolling && r.polls > 0) line += fmt::format(" polls={}", r.polls);
   if (is_terminal(r.state) && r.finished_at) {
     line += " after " + format_elapsed(*r.finished_at - r.started_at);
     if (r.polls > 0) line += fmt::format(", {} polls", r.polls);
   }
-  if (!r.error.empty()) line += ": " + r.error;
+  if (!r.error.empty()) line += ": " + escape_for_terminal(r.error);
   return line;
 }
 
@@ -35,7 +39,7 @@ class LogObserver : public engine::RunObserver {
       nlohmann::json line = refresh_json(r);
       line["time"] = format_rfc3339(now);
       line["event"] = "state";
-      fmt::print("{}\n", line.dump());
+      fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       fmt::print("{} {} slot={} rev={}\n", format_rfc3339(now), describe(r), format_rfc3339(r.slot),
                  r.revision);
@@ -49,11 +53,12 @@ class LogObserver : public engine::RunObserver {
     if (opt_.quiet) return;
     TimePoint now = SystemClock().now();
     if (opt_.json) {
-      fmt::print("{}\n",
-                 nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}
-                     .dump());
+      fmt::print(
+          "{}\n",
+          nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}.dump(
+              -1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
-      fmt::print("{} {}\n", format_rfc3339(now), text);
+      fmt::print("{} {}\n", format_rfc3339(now), escape_for_terminal(text));
     }
     std::fflush(stdout);
   }
@@ -72,7 +77,7 @@ class TerminalObserver : public engine::RunObserver {
   }
   void on_note(const std::string& text) override {
     clear();
-    fmt::print("{}\n", text);
+    fmt::print("{}\n", escape_for_terminal(text));
   }
   void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
     clear();
@@ -80,8 +85,9 @@ class TerminalObserver : public engine::RunObserver {
     for (size_t i = 0; i < in_flight.size() && i < kShown; ++i) {
       const RefreshRecord& r = *in_flight[i];
       auto since = r.triggered_at.value_or(r.started_at);
-      fmt::print("  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version, to_string(r.state),
-                 format_elapsed(now - since), r.polls);
+      fmt::print("  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target,
+                 escape_for_terminal(r.version), to_string(r.state), format_elapsed(now - since),
+                 r.polls);
       ++lines_;
     }
     if (in_flight.size() > kShown) {
