@@ -227,6 +227,13 @@ TEST_F(CurlClient, ARedirectNeverTurnsAPostIntoAGet) {
   EXPECT_EQ(json::parse(service_.get("/api/stats").body)["triggers"].size(), 0u);
 }
 
+TEST_F(CurlClient, AUrlLibcurlRefusesIsRefusedBeforeSendingNotATransportError) {
+  http::Response r = http_get(service_.url("/api/stats with spaces"));
+  EXPECT_EQ(r.failure, Failure::kRefused);
+  EXPECT_NE(r.error.find("the request was refused before sending"), std::string::npos) << r.error;
+  EXPECT_EQ(stats()["requests"], 1) << "only this request";
+}
+
 TEST_F(CurlClient, ARedirectIsNotFollowedWhenTheRuleIsNone) {
   http::Request r;
   r.redirects = http::Redirects::kNone;
