@@ -34,7 +34,7 @@ struct ReferenceResolver {
 
 // The largest ${file:} a template reads; a larger file is an error, never
 // read whole.
-inline constexpr size_t kMaxReferenceFileBytes = 64 * 1024;
+inline constexpr size_t kMaxReferenceFileBytes = size_t{64} * 1024;
 
 // The resolver of the real process: getenv, and the contents of a regular
 // file of at most 64 KiB. Both with one trailing newline ("\n" or "\r\n")

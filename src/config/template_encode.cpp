@@ -228,18 +228,20 @@ Result<std::string> render_body(std::string_view text,
         if (!value.ok()) return std::move(value).take_error();
         if (kind == BodyKind::kForm) {
           out += percent_encode(*value);
-        } else if (kind == BodyKind::kText) {
-          out += *value;
-        } else if (in_string) {
+          return {};
+        }
+        if (kind == BodyKind::kJson && in_string) {
           out += json_escape(*value);
-        } else if (is_json_scalar_literal(*value)) {
-          out += *value;
-        } else {
+          return {};
+        }
+        // Text as it is; outside a JSON string only a JSON number or keyword.
+        if (kind == BodyKind::kJson && !is_json_scalar_literal(*value)) {
           return make_error(fmt::format(
               "{} stands outside a JSON string, and its value is not a JSON number, true, false "
               "or null (put the placeholder in quotes)",
               slot.label()));
         }
+        out += *value;
         return {};
       });
   if (!rendered.ok()) return std::move(rendered).take_error();
