@@ -94,21 +94,42 @@ void units_at(std::string_view t, size_t at, std::vector<Unit>* out) {
   }
 }
 
-// The length of text from `at` that decodes to `secret` from byte `k` on, or
-// npos. Depth-first over the ways to read each unit; a secret is short, so
-// the search stays small.
-size_t match_decoded(std::string_view t, size_t at, std::string_view secret, size_t k, int budget) {
-  if (k == secret.size()) return 0;
-  if (at >= t.size() || budget <= 0) return std::string_view::npos;
-  std::vector<Unit> units;
-  units_at(t, at, &units);
-  for (const auto& u : units) {
-    if (secret.compare(k, u.bytes.size(), u.bytes) != 0) continue;
-    size_t rest = match_decoded(t, at + u.length, secret, k + u.bytes.size(), budget - 1);
-    if (rest != std::string_view::npos) return u.length + rest;
+// A search for one occurrence of `secret` starting at `start` of `t`, in
+// any mix of the encodings units_at() reads. Several readings of the text
+// can match the same part of the secret (a run of backslashes is raw bytes
+// or JSON escapes), so (text position, secret position) pairs that failed
+// once are remembered: the search is polynomial, never exponential.
+class Matcher {
+ public:
+  Matcher(std::string_view t, std::string_view secret, size_t start)
+      : t_(t), secret_(secret), start_(start) {}
+
+  // The length of text from start that decodes to the secret, or npos.
+  size_t run() { return match(start_, 0); }
+
+ private:
+  size_t match(size_t at, size_t k) {
+    if (k == secret_.size()) return 0;
+    if (at >= t_.size()) return std::string_view::npos;
+    size_t key = (at - start_) * (secret_.size() + 1) + k;
+    if (failed_.size() <= key) failed_.resize(key + 1, false);
+    if (failed_[key]) return std::string_view::npos;
+    std::vector<Unit> units;
+    units_at(t_, at, &units);
+    for (const auto& u : units) {
+      if (secret_.compare(k, u.bytes.size(), u.bytes) != 0) continue;
+      size_t rest = match(at + u.length, k + u.bytes.size());
+      if (rest != std::string_view::npos) return u.length + rest;
+    }
+    failed_[key] = true;
+    return std::string_view::npos;
   }
-  return std::string_view::npos;
-}
+
+  std::string_view t_;
+  std::string_view secret_;
+  size_t start_;
+  std::vector<bool> failed_;
+};
 
 // The base64 texts that must appear wherever `secret` is base64-encoded
 // inside a longer string, at each of the three alignments: the characters
@@ -134,7 +155,7 @@ void mark(std::string_view t, const std::string& secret, std::vector<bool>* mark
   for (size_t at = 0; at < t.size(); ++at) {
     char c = t[at];
     if (c != secret[0] && c != '%' && c != '\\' && c != '+') continue;  // the common case, fast
-    size_t n = match_decoded(t, at, secret, 0, static_cast<int>(secret.size()) + 1);
+    size_t n = Matcher(t, secret, at).run();
     if (n == std::string_view::npos || n == 0) continue;
     std::fill(marked->begin() + static_cast<long>(at), marked->begin() + static_cast<long>(at + n),
               true);
