@@ -10,7 +10,7 @@ build_packages=(cmake make g++ pkg-config ca-certificates tzdata
 # systemd: systemd-analyze checks the example units; bsdutils: script(1)
 # gives the terminal-output tests a pseudo-terminal.
 test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium
-  systemd bsdutils)
+  systemd bsdutils openssl)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;

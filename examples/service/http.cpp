@@ -45,6 +45,7 @@ bool parse_request_line(std::string_view line, HttpRequest* out, bool* http10) {
   std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   if (target.empty() || target.front() != '/') return false;
   size_t q = target.find('?');
+  out->target = std::string(target);
   out->path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) parse_query(target.substr(q + 1), &out->query);
   return true;
@@ -110,7 +111,12 @@ ParseResult parse_request(std::string_view input, HttpRequest* out) {
 void append_response_head(const HttpResponse& r, bool keep_alive, std::string* out) {
   static const std::map<int, const char*> kReasons = {{200, "OK"},
                                                       {202, "Accepted"},
+                                                      {301, "Moved Permanently"},
                                                       {302, "Found"},
+                                                      {303, "See Other"},
+                                                      {307, "Temporary Redirect"},
+                                                      {308, "Permanent Redirect"},
+                                                      {429, "Too Many Requests"},
                                                       {400, "Bad Request"},
                                                       {404, "Not Found"},
                                                       {405, "Method Not Allowed"},

@@ -19,6 +19,7 @@ inline constexpr size_t kMaxBodyBytes = 1024 * 1024;  // larger bodies get 413
 
 struct HttpRequest {
   std::string method;
+  std::string target;                        // the request-target as sent: path and query
   std::string path;                          // without the query
   std::map<std::string, std::string> query;  // URL-decoded
   HeaderList headers;                        // names lower-cased, in arrival order

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 #include "text.h"
 
@@ -11,6 +12,7 @@ namespace {
 constexpr size_t kMaxJobs = 1 << 20;         // older jobs are forgotten (404)
 constexpr size_t kMaxTriggerKeys = 100'000;  // more distinct type/version are counted together
 constexpr uint64_t kMaxHugeMiB = 4096;
+constexpr size_t kMaxLog = 1000;  // requests kept for GET /api/log
 
 HttpResponse json(int status, std::string body) { return make_response(status, std::move(body)); }
 
@@ -27,6 +29,10 @@ RefreshApi::RefreshApi(std::chrono::milliseconds default_duration, bool quiet)
 
 HttpResponse RefreshApi::handle(const HttpRequest& request) {
   ++requests_;
+  if (request.path != "/api/log") {
+    if (log_.size() == kMaxLog) log_.pop_front();
+    log_.push_back(request.method + " " + request.target);
+  }
   if (request.first_on_connection) ++connections_;
   const std::string& path = request.path;
   const bool get = request.method == "GET";
@@ -37,18 +43,26 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
     return status(request, std::string_view(path).substr(kStatus.size()));
   }
   if (path == "/api/refresh") return post ? refresh(request) : error(405, "use POST");
+  if (path == "/api/reply") return reply(request);
+  if (path == "/api/redirect") return redirect(request);
+  if (path == "/api/loop") {
+    HttpResponse r = json(302, "{}");
+    r.headers.emplace_back("Location", "/api/loop");
+    return r;
+  }
   if (path == "/api/reset") {
     if (!post) return error(405, "use POST");
     triggers_.clear();
     keys_.clear();
+    log_.clear();
     requests_ = status_requests_ = connections_ = 0;
     return json(200, "{}");
   }
   if (!get) return error(path.rfind("/api/", 0) == 0 ? 405 : 404, "no such endpoint");
   if (path == "/api/stats") return stats();
   if (path == "/api/last-headers") return last_headers();
+  if (path == "/api/log") return request_log();
   if (path == "/api/huge") return huge(request);
-  if (path == "/api/redirect") return redirect(request);
   if (path == "/api/redirect-file") {
     HttpResponse r = json(302, "{}");
     r.headers.emplace_back("Location", "file:///etc/passwd");
@@ -152,9 +166,31 @@ HttpResponse RefreshApi::huge(const HttpRequest& request) const {
 HttpResponse RefreshApi::redirect(const HttpRequest& request) const {
   std::string to = request.param("to");
   if (to.empty()) return error(400, "the to parameter is required");
-  HttpResponse r = json(302, "{}");
+  int code = std::atoi(request.param("code", "302").c_str());
+  if (code < 300 || code > 399) return error(400, "code must be a 3xx status");
+  HttpResponse r = json(code, "{}");
   r.headers.emplace_back("Location", to);
   return r;
+}
+
+// Any answer a test needs from "another service": the status, the body
+// (URL-decoded, so %FF sends the byte 0xFF), and a few headers.
+HttpResponse RefreshApi::reply(const HttpRequest& request) const {
+  int code = std::atoi(request.param("status", "200").c_str());
+  if (code < 100 || code > 599) return error(400, "status must be an HTTP status code");
+  HttpResponse r =
+      make_response(code, request.param("body"), request.param("content_type", "application/json"));
+  for (const char* name : {"Location", "Retry-After"}) {
+    std::string key = name == std::string("Location") ? "location" : "retry_after";
+    if (std::string v = request.param(key); !v.empty()) r.headers.emplace_back(name, v);
+  }
+  return r;
+}
+
+HttpResponse RefreshApi::request_log() const {
+  std::string body = "[";
+  for (const auto& line : log_) body += (body.size() > 1 ? "," : "") + json_quote(line);
+  return json(200, body + "]");
 }
 
 void RefreshApi::count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key) {

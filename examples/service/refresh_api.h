@@ -38,6 +38,8 @@ class RefreshApi {
   HttpResponse last_headers() const;
   HttpResponse huge(const HttpRequest& request) const;
   HttpResponse redirect(const HttpRequest& request) const;
+  HttpResponse reply(const HttpRequest& request) const;
+  HttpResponse request_log() const;
   static void count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key);
   Job* find_job(std::string_view id);
 
@@ -49,8 +51,9 @@ class RefreshApi {
   std::map<std::string, uint64_t> keys_;      // by Idempotency-Key header, when sent
   uint64_t requests_ = 0;
   uint64_t status_requests_ = 0;
-  uint64_t connections_ = 0;  // that carried at least one request
-  HeaderList last_headers_;   // of the latest POST /api/refresh
+  uint64_t connections_ = 0;     // that carried at least one request
+  HeaderList last_headers_;      // of the latest POST /api/refresh
+  std::deque<std::string> log_;  // "METHOD target" of the latest requests
 };
 
 }  // namespace example_service

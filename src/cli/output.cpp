@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "cli/command.h"
+#include "util/text.h"
 
 namespace refreshctl::cli {
 
@@ -122,8 +123,16 @@ std::string cut_to_width(const std::string& text, size_t columns) {
 }
 
 void print_table(const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows,
+                 const std::vector<std::vector<std::string>>& raw_rows,
                  const TableLayout& layout) {
+  // Cells hold what services and target files said: escaped, so that none
+  // can move the cursor or fake a line.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& raw : raw_rows) {
+    auto& row = rows.emplace_back();
+    for (const auto& cell : raw) row.push_back(escape_for_terminal(cell));
+  }
   std::vector<size_t> widths(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
@@ -162,7 +171,11 @@ void print_table(const std::vector<std::string>& header,
   for (const auto& row : rows) print_row(row, false);
 }
 
-void print_json(const nlohmann::json& value) { fmt::print("{}\n", value.dump(2)); }
+void print_json(const nlohmann::json& value) {
+  // Text is valid UTF-8 on the way in; should any byte slip through, it is
+  // printed as U+FFFD rather than failing the command.
+  fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 std::optional<int64_t> refresh_duration_ms(const RefreshRecord& r) {
   if (!r.finished_at) return std::nullopt;

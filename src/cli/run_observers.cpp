@@ -6,22 +6,26 @@
 
 #include "cli/output.h"
 #include "util/duration.h"
+#include "util/text.h"
 
 namespace refreshctl::cli {
 namespace {
 
+// For people: what came from a service or a target file is escaped
+// (escape_for_terminal), so a reply cannot move the cursor or fake a line.
 std::string describe(const RefreshRecord& r, bool color) {
   OutputStyle style;
   style.color = color;
-  std::string line = fmt::format("{} {} {}", r.target, r.version, paint_state(r.state, style));
+  std::string line = fmt::format("{} {} {}", r.target, escape_for_terminal(r.version),
+                                 paint_state(r.state, style));
   if (r.attempt > 0) line += fmt::format(" (retry {})", r.attempt);
-  if (!r.job_id.empty()) line += " job=" + r.job_id;
+  if (!r.job_id.empty()) line += " job=" + escape_for_terminal(r.job_id);
   if (r.state == RefreshState::kPolling && r.polls > 0) line += fmt::format(" polls={}", r.polls);
   if (is_terminal(r.state) && r.finished_at) {
     line += " after " + format_elapsed(*r.finished_at - r.started_at);
     if (r.polls > 0) line += fmt::format(", {} polls", r.polls);
   }
-  if (!r.error.empty()) line += ": " + r.error;
+  if (!r.error.empty()) line += ": " + escape_for_terminal(r.error);
   return line;
 }
 
@@ -39,7 +43,8 @@ class LogObserver : public engine::RunObserver {
       nlohmann::json line = refresh_json(r);
       line["time"] = format_rfc3339(now);
       line["event"] = "state";
-      fmt::print(opt_.out, "{}\n", line.dump());
+      fmt::print(opt_.out, "{}\n",
+                 line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       fmt::print(opt_.out, "{} {} slot={} rev={}\n", format_rfc3339(now), describe(r, opt_.color),
                  format_rfc3339(r.slot), r.revision);
@@ -59,11 +64,12 @@ class LogObserver : public engine::RunObserver {
   void print_note(const std::string& text) {
     TimePoint now = SystemClock().now();
     if (opt_.json) {
-      fmt::print(opt_.out, "{}\n",
-                 nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}
-                     .dump());
+      fmt::print(
+          opt_.out, "{}\n",
+          nlohmann::json{{"time", format_rfc3339(now)}, {"event", "note"}, {"message", text}}.dump(
+              -1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
-      fmt::print(opt_.out, "{} {}\n", format_rfc3339(now), text);
+      fmt::print(opt_.out, "{} {}\n", format_rfc3339(now), escape_for_terminal(text));
     }
     std::fflush(opt_.out);
   }
@@ -83,8 +89,8 @@ class DryRunObserver : public engine::RunObserver {
                         {"slot", format_rfc3339(r.slot)},
                         {"attempt", r.attempt}});
     } else {
-      fmt::print("would trigger {} {} slot={} attempt={} rev={}\n", r.target, r.version,
-                 format_rfc3339(r.slot), r.attempt, r.revision);
+      fmt::print("would trigger {} {} slot={} attempt={} rev={}\n", r.target,
+                 escape_for_terminal(r.version), format_rfc3339(r.slot), r.attempt, r.revision);
     }
   }
   void on_note(const std::string&) override {}
@@ -119,7 +125,7 @@ void LiveView::on_state(const RefreshRecord& r) {
 
 void LiveView::on_note(const std::string& text) {
   clear();
-  fmt::print(out_, "{}\n", text);
+  fmt::print(out_, "{}\n", escape_for_terminal(text));
 }
 
 void LiveView::on_retry_wait(const RefreshRecord& next, TimePoint not_before) {
@@ -149,8 +155,9 @@ void LiveView::on_tick(const std::vector<const RefreshRecord*>& in_flight, TimeP
   for (size_t i = 0; i < in_flight.size() && i < kShown; ++i) {
     const RefreshRecord& r = *in_flight[i];
     auto since = r.triggered_at.value_or(r.started_at);
-    fmt::print(out_, "  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target, r.version,
-               to_string(r.state), format_elapsed(now - since), r.polls);
+    fmt::print(out_, "  {:<24} {:<12} {:<10} {:>6} polls={}\n", r.target,
+               escape_for_terminal(r.version), to_string(r.state), format_elapsed(now - since),
+               r.polls);
     ++lines_;
   }
   if (in_flight.size() > kShown) {

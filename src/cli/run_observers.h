@@ -33,7 +33,7 @@ class LiveView : public engine::RunObserver {
   void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override;
   // A retry of `next` waits until `not_before` (the engine announces it when
   // it schedules one); shown in the header and as a row until it starts.
-  void on_retry_wait(const RefreshRecord& next, TimePoint not_before);
+  void on_retry_wait(const RefreshRecord& next, TimePoint not_before) override;
 
  private:
   void clear();

@@ -44,6 +44,9 @@ struct HttpSpec {
   int max_redirects = 5;
   std::string ca_bundle;
   bool insecure = false;
+  // "same-host": follow redirects to the same scheme, host and port only;
+  // "any": to other hosts too (without the target's headers); "none".
+  std::string follow_redirects = "same-host";
   bool operator==(const HttpSpec&) const = default;
 };
 

@@ -96,14 +96,37 @@ Result<void> check_json_pointer(const std::string& pointer) {
   return {};
 }
 
+// Control characters have no place in a URL, a header or a version: CR and LF
+// there would end the request line or a header and start another.
+Result<void> refuse_control_characters(const std::string& text, const char* what) {
+  size_t at = find_control_character(text);
+  if (at == std::string::npos) return {};
+  return make_error(fmt::format(
+      "{} holds a control character (byte 0x{:02X} at offset {}); CR, LF, NUL and the other "
+      "control characters are refused so that nothing can be smuggled into a request",
+      what, static_cast<unsigned>(static_cast<unsigned char>(text[at])), at));
+}
+
 Result<void> check_url(const std::string& url, bool allow_job_id) {
   RCTL_TRY(check_template(url, allow_job_id));
+  RCTL_TRY(refuse_control_characters(url, "the URL"));
   if (url.rfind("${", 0) == 0) return {};  // the scheme comes from a reference
   static const std::regex http_url(R"(^https?://[^/\s]+.*$)", std::regex::icase);
   if (!std::regex_match(url, http_url)) {
     return make_error(fmt::format("\"{}\" is not an http:// or https:// URL", url));
   }
   return {};
+}
+
+Result<std::string> read_follow_redirects(const toml::node& node) {
+  auto s = read_string(node);
+  if (!s.ok()) return s;
+  static const std::vector<std::string> kinds{"same-host", "any", "none"};
+  for (const auto& known : kinds) {
+    if (*s == known) return s;
+  }
+  return make_error(fmt::format("\"{}\" is not a redirect rule (use {}){}", *s, join(kinds, ", "),
+                                did_you_mean(*s, kinds)));
 }
 
 Result<std::string> read_method(const toml::node& node) {
@@ -129,6 +152,8 @@ Result<HeaderList> read_headers(const toml::node& node, bool allow_job_id) {
     }
     auto v = read_string(value);
     if (!v.ok()) return make_error(fmt::format("header {}: {}", name, v.error()));
+    auto clean = refuse_control_characters(*v, "the value");
+    if (!clean.ok()) return make_error(fmt::format("header {}: {}", name, clean.error()));
     auto checked = check_template(*v, allow_job_id);
     if (!checked.ok()) return make_error(fmt::format("header {}: {}", name, checked.error()));
     out.emplace_back(name, *v);
@@ -203,10 +228,20 @@ Result<std::vector<std::string>> read_versions(const toml::node& n) {
   std::set<std::string> seen;
   for (const auto& v : *versions) {
     if (v.empty()) return make_error("a version is an empty string");
+    RCTL_TRY(refuse_control_characters(
+        v, fmt::format("version \"{}\"", escape_for_terminal(v)).c_str()));
     if (v.size() > 256) return make_error("a version is longer than 256 characters");
     if (!seen.insert(v).second) return make_error(fmt::format("\"{}\" is listed twice", v));
   }
   return versions;
+}
+
+Result<std::string> read_data_type(const toml::node& n) {
+  auto s = read_string(n);
+  if (!s.ok()) return s;
+  RCTL_TRY(check_template(*s, false));
+  RCTL_TRY(refuse_control_characters(*s, "data_type"));
+  return s;
 }
 
 Result<std::string> read_name(const toml::node& n) {
@@ -260,7 +295,7 @@ const std::vector<Field>& target_fields() {
   using std::chrono::milliseconds;
   static const std::vector<Field> fields{
       field("name", read_name, [](Target& t, std::string v) { t.name = std::move(v); }),
-      field("data_type", template_parser(false),
+      field("data_type", read_data_type,
             [](Target& t, std::string v) { t.data_type = std::move(v); }),
       field("versions", read_versions,
             [](Target& t, std::vector<std::string> v) { t.versions = std::move(v); }),
@@ -346,6 +381,8 @@ const std::vector<Field>& http_fields() {
       field("ca_bundle", read_string,
             [](Target& t, std::string v) { t.http.ca_bundle = std::move(v); }),
       field("insecure", bool_parser(), [](Target& t, bool v) { t.http.insecure = v; }),
+      field("follow_redirects", read_follow_redirects,
+            [](Target& t, std::string v) { t.http.follow_redirects = std::move(v); }),
   };
   return fields;
 }

@@ -147,6 +147,8 @@ std::string to_toml(const Target& t) {
               std::to_string(t.http.max_redirects));
     w.line_if(!t.http.ca_bundle.empty(), "ca_bundle", quote(t.http.ca_bundle));
     w.line_if(t.http.insecure, "insecure", "true");
+    w.line_if(t.http.follow_redirects != d.follow_redirects, "follow_redirects",
+              quote(t.http.follow_redirects));
   }
   std::string out = w.take();
   return out.substr(1);  // no blank line before [[target]]

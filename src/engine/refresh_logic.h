@@ -7,6 +7,7 @@
 
 #include "config/target.h"
 #include "config/template.h"
+#include "engine/redact.h"
 #include "http/client.h"
 #include "store/refresh.h"
 
@@ -45,12 +46,16 @@ struct TriggerOutcome {
   std::string error;
 };
 
-TriggerOutcome read_trigger_response(const Target& target, const http::Response& response);
+// What the answer to the trigger means. `secrets` are redacted from the
+// excerpt of a body quoted in an error before it is cut to length.
+TriggerOutcome read_trigger_response(const Target& target,
+                                     const http::Response& response,
+                                     const std::vector<std::string>& secrets = {});
 
 struct PollOutcome {
   enum Kind {
     kRunning,    // not done yet
-    kTransient,  // the poll itself failed in a way worth retrying (5xx, reset)
+    kTransient,  // the poll itself failed in a way worth retrying (5xx, 429, reset)
     kSucceeded,
     kFailed,  // the service says the refresh failed
     kError,   // the answer cannot be used
@@ -59,12 +64,22 @@ struct PollOutcome {
   std::string message;  // why it failed or errored
 };
 
-PollOutcome read_status_response(const Target& target, const http::Response& response);
+PollOutcome read_status_response(const Target& target,
+                                 const http::Response& response,
+                                 const std::vector<std::string>& secrets = {});
+
+// How long a 429 or 503 answer asks to wait (Retry-After in seconds or as an
+// HTTP date, relative to `now`); nullopt when it does not say. Never
+// negative; capped at a day.
+std::optional<Millis> retry_after(const http::Response& response, TimePoint now);
+
+// An error message as it is recorded: secrets redacted first, then cut to
+// `max_bytes` on a character boundary, and valid UTF-8.
+std::string recorded_error(std::string_view text,
+                           const std::vector<std::string>& secrets,
+                           size_t max_bytes = 1000);
 
 // The poll interval after `current`: multiplied by poll_backoff, capped.
 Millis next_poll_interval(const Target& target, Millis current);
-
-// Replaces each secret in `text` with "***".
-std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace refreshctl::engine

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "engine/guarded_observer.h"
 #include "engine/runner_impl.h"
 #include "util/duration.h"
 
@@ -25,7 +26,9 @@ int RunSummary::total() const {
 }
 
 Result<RunSummary> run_refreshes(const RunContext& context, const RunOptions& options) {
-  detail::Runner runner(context, options);
+  GuardedObserver observer(context.observer);  // printing never aborts a run
+  RunContext guarded{context.store, context.http, context.clock, context.resolver, observer};
+  detail::Runner runner(guarded, options);
   return runner.run();
 }
 
@@ -38,48 +41,10 @@ constexpr milliseconds kFlushEvery{200};
 constexpr milliseconds kTickEvery{200};
 constexpr milliseconds kMaxWait{200};
 
-// An observer that cannot stop the run: output that fails (a closed pipe, a
-// full disk) is given up, the refreshes go on and are recorded.
-class ShieldedObserver : public RunObserver {
- public:
-  explicit ShieldedObserver(RunObserver& inner) : inner_(inner) {}
-  void on_state(const RefreshRecord& r) override {
-    guard([&] { inner_.on_state(r); });
-  }
-  void on_note(const std::string& text) override {
-    guard([&] { inner_.on_note(text); });
-  }
-  void on_warning(const std::string& text) override {
-    guard([&] { inner_.on_warning(text); });
-  }
-  void on_retry_wait(const RefreshRecord& next, TimePoint not_before) override {
-    guard([&] { inner_.on_retry_wait(next, not_before); });
-  }
-  void on_tick(const std::vector<const RefreshRecord*>& in_flight, TimePoint now) override {
-    guard([&] { inner_.on_tick(in_flight, now); });
-  }
-
- private:
-  template <class F>
-  void guard(F&& f) {
-    if (broken_) return;
-    try {
-      f();
-    } catch (const std::exception&) {
-      broken_ = true;
-    }
-  }
-  RunObserver& inner_;
-  bool broken_ = false;
-};
-
 }  // namespace
 
 Runner::Runner(const RunContext& context, const RunOptions& options)
-    : ctx_(context),
-      opt_(options),
-      shield_(std::make_unique<ShieldedObserver>(context.observer)),
-      observer_(*shield_) {}
+    : ctx_(context), opt_(options), observer_(context.observer) {}
 
 TimePoint Runner::schedule_now() const {
   if (!opt_.at) return now();
@@ -191,12 +156,7 @@ void Runner::fire_timers() {
         }
         break;
       case TimerKind::kDeadline:
-        if (task.record.state == RefreshState::kPolling) {
-          std::string last = task.last_state ? " (last state " + *task.last_state + ")" : "";
-          finish(task, RefreshState::kTimedOut,
-                 fmt::format("no final state within max_refresh_time {}{}",
-                             format_duration(task.target->target.max_refresh_time), last));
-        }
+        on_deadline(task);
         break;
     }
   }

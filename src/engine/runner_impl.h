@@ -37,6 +37,7 @@ struct Task {
   Task* waits_for = nullptr;
   Task* successor = nullptr;              // the newer slot's task waiting for this one
   std::optional<std::string> last_state;  // last state value the service reported
+  std::string last_poll_error;            // why the last poll failed, if it did
 };
 
 enum class WorkState {
@@ -111,6 +112,7 @@ class Runner {
   void send_poll(Task& task);
   void on_trigger(Task& task, const http::Response& response);
   void on_poll(Task& task, const http::Response& response);
+  void on_deadline(Task& task);
   void set_state(Task& task, RefreshState state);
   void mark_dirty(Task& task);
   void finish(Task& task, RefreshState state, const std::string& error, bool may_retry = true);
@@ -121,8 +123,7 @@ class Runner {
 
   const RunContext& ctx_;
   const RunOptions& opt_;
-  std::unique_ptr<RunObserver> shield_;  // ctx_.observer, shielded from exceptions
-  RunObserver& observer_;                // *shield_
+  RunObserver& observer_;  // ctx_.observer: a GuardedObserver, never throws
   RunSummary summary_;
   TimePoint started_{};
   std::vector<std::unique_ptr<TargetRecord>> records_;  // every revision in use

@@ -1,8 +1,11 @@
 // What each answer does to one refresh: the per-refresh state machine.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/refresh_logic.h"
 #include "engine/runner_impl.h"
+#include "util/duration.h"
 
 namespace refreshctl::engine::detail {
 
@@ -55,7 +58,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
   if (task.finished) return;
   end_task(task);
   task.record.finished_at = now();
-  task.record.error = redact(error, task.secrets);
+  task.record.error = recorded_error(error, task.secrets);
   set_state(task, state);
   std::optional<PlannedRefresh> retry;
   // A newer slot waiting for this version supersedes a retry of this one.
@@ -113,7 +116,7 @@ void Runner::on_trigger(Task& task, const http::Response& response) {
     return;
   }
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
-  TriggerOutcome outcome = read_trigger_response(task.target->target, response);
+  TriggerOutcome outcome = read_trigger_response(task.target->target, response, task.secrets);
   const Target& t = task.target->target;
   switch (outcome.kind) {
     case TriggerOutcome::kAccepted:
@@ -155,7 +158,10 @@ void Runner::send_poll(Task& task) {
     finish(task, RefreshState::kError, built.error());
     return;
   }
-  for (auto& s : built->secrets) task.secrets.push_back(std::move(s));
+  for (auto& s : built->secrets) {
+    if (std::find(task.secrets.begin(), task.secrets.end(), s) == task.secrets.end())
+      task.secrets.push_back(std::move(s));
+  }
   task.request_in_flight = true;
   ctx_.http.submit(std::move(built->request), [this, &task](const http::Response& response) {
     task.request_in_flight = false;
@@ -168,15 +174,24 @@ void Runner::on_poll(Task& task, const http::Response& response) {
   ++task.record.polls;
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
   mark_dirty(task);
-  PollOutcome outcome = read_status_response(task.target->target, response);
+  PollOutcome outcome = read_status_response(task.target->target, response, task.secrets);
   if (!outcome.state.empty()) task.last_state = outcome.state;
+  task.last_poll_error = outcome.kind == PollOutcome::kTransient ? outcome.message : "";
   switch (outcome.kind) {
     case PollOutcome::kRunning:
-    case PollOutcome::kTransient:
+    case PollOutcome::kTransient: {
       if (stopping_) return;  // left polling; the next run resumes it
       task.interval = next_poll_interval(task.target->target, task.interval);
-      schedule(task, TimerKind::kPoll, now() + task.interval);
+      TimePoint next = now() + task.interval;
+      if (outcome.kind == PollOutcome::kTransient) {
+        // Honour Retry-After, but never past the deadline: the deadline
+        // timer ends the refresh there.
+        if (auto wait = retry_after(response, now())) next = std::max(next, now() + *wait);
+        if (task.record.deadline) next = std::min(next, *task.record.deadline);
+      }
+      schedule(task, TimerKind::kPoll, next);
       return;
+    }
     case PollOutcome::kSucceeded:
       finish(task, RefreshState::kSucceeded, "");
       return;
@@ -187,6 +202,16 @@ void Runner::on_poll(Task& task, const http::Response& response) {
       finish(task, RefreshState::kError, outcome.message);
       return;
   }
+}
+
+void Runner::on_deadline(Task& task) {
+  if (task.record.state != RefreshState::kPolling) return;
+  std::string last = task.last_state ? " (last state " + *task.last_state + ")" : "";
+  // Polls that only ever failed keep their cause, so the record says why.
+  if (!task.last_poll_error.empty()) last += "; the last poll failed: " + task.last_poll_error;
+  finish(task, RefreshState::kTimedOut,
+         fmt::format("no final state within max_refresh_time {}{}",
+                     format_duration(task.target->target.max_refresh_time), last));
 }
 
 }  // namespace refreshctl::engine::detail

@@ -15,6 +15,15 @@ namespace refreshctl::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Which redirects a request follows (SPEC §7). Never, whatever this says: to
+// a scheme other than http/https, to a link-local or metadata address, or a
+// 301/302/303 that would turn a request with a body (POST) into a GET.
+enum class Redirects {
+  kSameHost,  // only to the same scheme, host and port
+  kAny,       // to any host; the request's headers are not sent to another host
+  kNone,      // the 3xx answer is the response
+};
+
 struct Request {
   std::string method = "GET";
   std::string url;
@@ -24,6 +33,7 @@ struct Request {
   std::chrono::milliseconds total_timeout{60'000};
   size_t max_body_bytes = 1 << 20;  // a larger response body fails the request
   int max_redirects = 5;
+  Redirects redirects = Redirects::kSameHost;
   bool insecure = false;  // skip TLS verification; only when the target says so
   std::string ca_bundle;  // empty: the system's CA store
 };
@@ -36,17 +46,20 @@ enum class Failure {
   kTooLarge,   // body over max_body_bytes
   kBadScheme,  // not http/https, also after a redirect
   kTooManyRedirects,
-  kTls,        // certificate or handshake failure
-  kTransport,  // reset, closed, protocol error: the request may have reached the server
-  kCancelled,  // never started: cancel_unstarted() called it back unsent
+  kTls,              // certificate or handshake failure
+  kTransport,        // reset, closed, protocol error: the request may have reached the server
+  kRefused,          // refused before anything was sent (a URL or header libcurl rejects)
+  kRedirectRefused,  // a redirect the rules do not allow; the response is not followed
+  kCancelled,        // never started: cancel_unstarted() called it back unsent
 };
 
 struct Response {
   Failure failure = Failure::kNone;
-  std::string error;  // human-readable cause when failure != kNone ("connection refused")
+  std::string error;  // human-readable cause when failure != kNone ("connection refused"),
+                      // valid UTF-8
   long status = 0;    // HTTP status when failure == kNone
-  Headers headers;    // of the final response; names lower-cased
-  std::string body;
+  Headers headers;    // of the final response; names lower-cased; values valid UTF-8
+  std::string body;   // valid UTF-8: invalid bytes are replaced by U+FFFD
   std::string effective_url;
 
   bool ok() const { return failure == Failure::kNone; }

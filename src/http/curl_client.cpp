@@ -60,16 +60,15 @@ class CurlClient final : public Client {
   }
 
   void submit(Request request, Callback done) override {
-    queue_.push_back(Queued{std::move(request), std::move(done)});
+    queue_.push_back(Queued{std::move(request), std::move(done), 0, ""});
   }
 
   void poll(std::chrono::milliseconds max_wait) override {
     start_queued();
     perform();
-    if (finish_ended() > 0) {
-      start_queued();
-      return;
-    }
+    size_t called = finish_ended();
+    start_queued();  // also the next request of a redirect chain
+    if (called > 0) return;
     auto wait = std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX);
     // Also returns early when libcurl has a timeout of its own to handle.
     curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait), nullptr);
@@ -100,6 +99,8 @@ class CurlClient final : public Client {
   struct Queued {
     Request request;
     Callback done;
+    int hops;               // redirects followed to get here
+    std::string first_url;  // before any redirect
   };
 
   void perform() {
@@ -120,6 +121,8 @@ class CurlClient final : public Client {
       std::unique_ptr<Transfer> t = take_idle();
       t->request = std::move(queue_.front().request);
       t->done = std::move(queue_.front().done);
+      t->hops = queue_.front().hops;
+      t->first_url = std::move(queue_.front().first_url);
       queue_.pop_front();
       detail::configure(*t, user_agent_);
       if (t->easy == nullptr || curl_multi_add_handle(multi_, t->easy) != CURLM_OK) {
@@ -133,7 +136,8 @@ class CurlClient final : public Client {
 
   void fail_to_start(std::unique_ptr<Transfer> t) {
     Response response;
-    response.failure = Failure::kTransport;
+    // Nothing was sent: the request never reached libcurl's transfers.
+    response.failure = Failure::kRefused;
     response.error = "could not start the request (out of memory?)";
     ended_.emplace_back(std::move(t->done), std::move(response));
     if (t->easy != nullptr) detail::clear(*t);
@@ -152,7 +156,14 @@ class CurlClient final : public Client {
       active_.erase(it);
       curl_multi_remove_handle(multi_, easy);
       detail::finish(*t, code);
-      ended_.emplace_back(std::move(t->done), std::move(t->response));
+      if (auto hop = detail::next_hop(*t)) {
+        // The next request of a redirect chain, first in line; the callback
+        // goes with it.
+        queue_.push_front(Queued{std::move(hop->request), std::move(t->done), hop->hops,
+                                 std::move(hop->first_url)});
+      } else {
+        ended_.emplace_back(std::move(t->done), std::move(t->response));
+      }
       recycle(std::move(t));
     }
     // Callbacks run last: they may submit() more, and may throw.

@@ -1,12 +1,17 @@
 #include "http/curl_transfer.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string_view>
 #include <utility>
+
+#include "util/url.h"
+#include "util/utf8.h"
 
 namespace refreshctl::http {
 
@@ -132,16 +137,31 @@ Failure classify(CURLcode code) {
   }
 }
 
-// Why a URL was refused: the request's own, or one a redirect pointed to.
-std::string bad_scheme_message(const Transfer& t) {
+std::string requested_scheme_message(const Transfer& t) {
   std::string requested = scheme_of(t.request.url);
-  if (requested != "http" && requested != "https" && !requested.empty())
-    return fmt::format("{}:// URLs are refused (only http and https are allowed)", requested);
-  char* target = nullptr;
-  curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &target);
-  std::string scheme = scheme_of(target != nullptr ? target : t.response.effective_url);
-  if (scheme.empty() || scheme == "http" || scheme == "https") scheme = "non-HTTP";
-  return fmt::format("redirect to a {}:// URL refused (only http and https are allowed)", scheme);
+  if (requested.empty()) return fmt::format("\"{}\" is not a URL", t.request.url);
+  return fmt::format("{}:// URLs are refused (only http and https are allowed)", requested);
+}
+
+// Sockets for a request reached through a redirect: never to a link-local
+// or metadata address, whatever name the redirect used. Refusing here, before
+// connect(), means not one packet goes there.
+curl_socket_t open_checked_socket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  (void)purpose;
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address->family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text,
+              sizeof text);
+  } else if (address->family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text,
+              sizeof text);
+  }
+  if (t->hops > 0 && (text[0] == '\0' || is_forbidden_redirect_host(text))) {
+    t->refused_address = text[0] != '\0' ? text : "an address of an unknown family";
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 std::string error_message(const Transfer& t, CURLcode code, Failure failure) {
@@ -149,7 +169,12 @@ std::string error_message(const Transfer& t, CURLcode code, Failure failure) {
     case Failure::kTooLarge:
       return "response body larger than " + human_size(t.request.max_body_bytes);
     case Failure::kBadScheme:
-      return bad_scheme_message(t);
+      return requested_scheme_message(t);
+    case Failure::kRedirectRefused:
+      return fmt::format(
+          "redirect to {} refused: {} is a link-local or cloud metadata address, "
+          "which is never followed",
+          t.request.url, t.refused_address);
     case Failure::kTooManyRedirects:
       return fmt::format("more than {} redirects", t.request.max_redirects);
     default: {
@@ -159,6 +184,10 @@ std::string error_message(const Transfer& t, CURLcode code, Failure failure) {
       // "Couldn't connect to server" says less than "Connection refused".
       if (code == CURLE_COULDNT_CONNECT && os_errno != 0)
         text += fmt::format(" ({})", std::strerror(static_cast<int>(os_errno)));
+      // A reply that is not HTTP at all (HTTP/0.9, garbage) says so plainly.
+      if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_WEIRD_SERVER_REPLY)
+        return "the answer is not HTTP/1.x or HTTP/2 (" + text + ")";
+      if (failure == Failure::kRefused) return "the request was refused before sending: " + text;
       return text;
     }
   }
@@ -180,8 +209,13 @@ void configure(Transfer& t, const std::string& user_agent) {
   curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.max_redirects > 0 ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(r.max_redirects));
+  // Redirects are followed by next_hop(), one request at a time, so that each
+  // is checked against the rules before it is sent.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  // "/api/status/.." stays as written; a value never climbs the path.
+  curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_checked_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.total_timeout.count()));
@@ -199,19 +233,49 @@ void configure(Transfer& t, const std::string& user_agent) {
   set_headers(t);
 }
 
+namespace {
+
+// How a failed transfer ended, from libcurl's code and what was sent.
+Failure classify_failure(const Transfer& t, CURLcode code) {
+  if (t.body_too_large) return Failure::kTooLarge;
+  if (!t.refused_address.empty()) return Failure::kRedirectRefused;
+  std::string scheme = scheme_of(t.request.url);
+  if (code == CURLE_UNSUPPORTED_PROTOCOL && scheme != "http" && scheme != "https")
+    return Failure::kBadScheme;
+  if (code == CURLE_URL_MALFORMAT || code == CURLE_BAD_FUNCTION_ARGUMENT ||
+      code == CURLE_NOT_BUILT_IN || code == CURLE_UNKNOWN_OPTION)
+    return Failure::kRefused;
+  Failure failure = classify(code);
+  if (failure == Failure::kBadScheme) return Failure::kTransport;  // HTTP/0.9 and the like
+  if (failure == Failure::kTimeout || failure == Failure::kTransport) {
+    // Not one byte of the request left: as safe to send again as a refused
+    // connection (a connect timeout, a reset before the request).
+    long request_bytes = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_REQUEST_SIZE, &request_bytes);
+    if (request_bytes == 0) return Failure::kConnect;
+  }
+  return failure;
+}
+
+}  // namespace
+
 void finish(Transfer& t, CURLcode code) {
   Response& r = t.response;
   char* url = nullptr;
   if (curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr)
-    r.effective_url = url;
+    r.effective_url = sanitize_utf8(url);
   curl_slist_free_all(t.headers);
   t.headers = nullptr;
   if (code == CURLE_OK) {
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &r.status);
+    // Valid UTF-8 from here on: nothing downstream (JSON, the database) can
+    // then choke on what a service sent.
+    r.body = sanitize_utf8(r.body);
+    for (auto& header : r.headers) header.second = sanitize_utf8(header.second);
     return;
   }
-  r.failure = t.body_too_large ? Failure::kTooLarge : classify(code);
-  r.error = error_message(t, code, r.failure);
+  r.failure = classify_failure(t, code);
+  r.error = sanitize_utf8(error_message(t, code, r.failure));
   r.status = 0;
   r.body.clear();
   r.headers.clear();
@@ -226,6 +290,9 @@ void clear(Transfer& t) {
   t.response = Response{};
   t.error[0] = '\0';
   t.body_too_large = false;
+  t.hops = 0;
+  t.first_url.clear();
+  t.refused_address.clear();
 }
 
 }  // namespace detail

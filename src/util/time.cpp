@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace refreshctl {
 
@@ -66,6 +67,28 @@ Result<TimePoint> parse_rfc3339(std::string_view text) {
   }
   if (i != s.size()) return bad();
   return base + hours(h) + minutes(mi) + seconds(sec) + frac - offset;
+}
+
+std::optional<TimePoint> parse_http_date(std::string_view text) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::string s(text);
+  char weekday[4] = "", month[4] = "";
+  int d = 0, y = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+  if (std::sscanf(s.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", weekday, &d, month,
+                  &y, &h, &mi, &sec, &consumed) != 7 ||
+      static_cast<size_t>(consumed) != s.size()) {
+    return std::nullopt;
+  }
+  int mo = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (std::strcmp(month, kMonths[i]) == 0) mo = i + 1;
+  }
+  using namespace std::chrono;
+  auto ymd =
+      date::year(y) / date::month(static_cast<unsigned>(mo)) / date::day(static_cast<unsigned>(d));
+  if (mo == 0 || !ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  return TimePoint(date::sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec));
 }
 
 }  // namespace refreshctl

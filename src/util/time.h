@@ -44,4 +44,8 @@ std::string format_rfc3339(TimePoint t);
 // instead of 'T', and a bare date "2026-11-23" (midnight UTC).
 Result<TimePoint> parse_rfc3339(std::string_view text);
 
+// An HTTP date in the preferred form of RFC 9110 §5.6.7 (IMF-fixdate,
+// "Sun, 06 Nov 1994 08:49:37 GMT"); nullopt for anything else.
+std::optional<TimePoint> parse_http_date(std::string_view text);
+
 }  // namespace refreshctl

@@ -1,46 +1,49 @@
 #!/usr/bin/env bash
-# Builds the cron fuzz target with clang's libFuzzer, ASan and UBSan, and runs
-# it for a bounded time. Exits non-zero when the fuzzer finds a crash, a
-# sanitizer report or a broken property.
+# Runs every libFuzzer target of the sanitizer build (REFRESHCTL_FUZZ, built
+# by scripts/build-asan.sh into build-asan/) for a bounded time each. Exits
+# non-zero when a fuzzer finds a crash, a sanitizer report or a broken
+# property; the input is kept in build-fuzz-artifacts/.
 #
-#   tests/fuzz/run.sh [SECONDS]      (default 60)
+#   tests/fuzz/run.sh [SECONDS_EACH] [TARGET...]   (default 20; all targets)
 #
-# Needs clang++ with libFuzzer (Debian: clang, libclang-rt-dev), and the
-# libraries refreshctl builds with (libhowardhinnant-date-dev, libfmt-dev).
+# Prints libFuzzer's final figures (runs, coverage, corpus size) per target.
 set -euo pipefail
 
-seconds="${1:-${FUZZ_SECONDS:-60}}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cxx="${CXX_FUZZ:-clang++}"
+seconds="${1:-${FUZZ_SECONDS:-20}}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(cron target_file template status redact)
+build="${FUZZ_BUILD_DIR:-$root/build-asan}"
 
-if ! command -v "$cxx" >/dev/null 2>&1; then
-  echo "run.sh: $cxx not found; install clang and libclang-rt-dev (apt-get install clang libclang-rt-dev)" >&2
-  exit 1
-fi
+for name in "${targets[@]}"; do
+  if [ ! -x "$build/tests/${name}_fuzz" ]; then
+    echo "run.sh: $build/tests/${name}_fuzz is missing; build it with scripts/build-asan.sh" >&2
+    exit 1
+  fi
+done
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/cron-fuzz.XXXXXX")"
+work="$(mktemp -d "${TMPDIR:-/tmp}/refreshctl-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-echo "run.sh: building the cron fuzz target in $work"
-"$cxx" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DUSE_OS_TZDB=1 -I"$root/src" \
-  "$here/cron_fuzz.cpp" "$root"/src/schedule/cron*.cpp "$root/src/schedule/zone.cpp" \
-  "$root/src/util/text.cpp" "$root/src/util/time.cpp" \
-  -ldate-tz -lfmt -o "$work/cron_fuzz"
-
-# Work on a copy of the seed corpus so that the repository stays unchanged.
-mkdir -p "$work/corpus"
-cp "$here"/corpus/cron/* "$work/corpus/"
-
-echo "run.sh: fuzzing for ${seconds}s"
-status=0
-(cd "$work" && ./cron_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 corpus) || status=$?
-if [ "$status" -ne 0 ]; then
-  mkdir -p "$root/build-fuzz-artifacts"
-  cp "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$root/build-fuzz-artifacts/" 2>/dev/null || true
-  echo "run.sh: the fuzzer failed (exit $status); inputs kept in build-fuzz-artifacts/" >&2
-  exit "$status"
-fi
-echo "run.sh: no failures in ${seconds}s"
+for name in "${targets[@]}"; do
+  # Work on a copy of the seed corpus so that the repository stays unchanged.
+  mkdir -p "$work/$name"
+  cp "$here/corpus/$name"/* "$work/$name/"
+  echo "run.sh: fuzzing $name for ${seconds}s"
+  status=0
+  (cd "$work" && "$build/tests/${name}_fuzz" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 "$name" 2>"$work/$name.log") || status=$?
+  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' "$work/$name.log" |
+    sed "s/^/run.sh: $name: /" || true
+  echo "run.sh: $name: corpus $(ls "$work/$name" | wc -l) inputs"
+  if [ "$status" -ne 0 ]; then
+    tail -40 "$work/$name.log" >&2
+    mkdir -p "$root/build-fuzz-artifacts"
+    cp "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$root/build-fuzz-artifacts/" 2>/dev/null || true
+    echo "run.sh: $name failed (exit $status); inputs kept in build-fuzz-artifacts/" >&2
+    exit "$status"
+  fi
+done
+echo "run.sh: no failures in ${seconds}s each (${targets[*]})"

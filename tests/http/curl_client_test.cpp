@@ -163,7 +163,92 @@ TEST_F(CurlClient, MoreRedirectsThanAllowedFail) {
   r.max_redirects = 2;
   http::Response answer = fetch(r);
   EXPECT_EQ(answer.failure, Failure::kTooManyRedirects);
-  EXPECT_EQ(answer.error, "more than 2 redirects");
+  EXPECT_EQ(answer.error, "more than 2 redirects (the last to " + service_.url("/api/stats") + ")");
+}
+
+TEST_F(CurlClient, ARedirectLoopEndsAtTheRedirectLimit) {
+  http::Request r;
+  r.url = service_.url("/api/loop");
+  r.max_redirects = 3;
+  http::Response answer = fetch(r);
+  EXPECT_EQ(answer.failure, Failure::kTooManyRedirects) << answer.error;
+  EXPECT_EQ(stats()["requests"], 5) << "the first, three redirects followed, and this one";
+}
+
+TEST_F(CurlClient, ARedirectToAnotherPortIsRefusedUnlessAnyHostIsAllowed) {
+  ExampleService other;
+  http::Request r;
+  r.url = service_.url("/api/redirect?to=" + url_encode(other.url("/api/last-headers")));
+  r.headers = {{"X-Api-Key", "k-123456"}, {"Content-Type", "application/json"}};
+  http::Response refused = fetch(r);
+  EXPECT_EQ(refused.failure, Failure::kRedirectRefused);
+  EXPECT_EQ(refused.error,
+            "redirect to " + other.url("/api/last-headers") +
+                " refused: it leaves http://127.0.0.1:" + std::to_string(service_.port()) +
+                " (follow_redirects = \"same-host\"; write follow_redirects = "
+                "\"any\" to allow it)");
+  EXPECT_EQ(json::parse(other.get("/api/stats").body)["requests"], 1) << "only this one";
+
+  r.redirects = http::Redirects::kAny;
+  r.url = service_.url("/api/redirect?code=307&to=" +
+                       url_encode(other.url("/api/refresh?type=t&version=v")));
+  r.method = "POST";
+  r.body = "{}";
+  http::Response followed = fetch(r);
+  ASSERT_TRUE(followed.ok()) << followed.error;
+  EXPECT_EQ(followed.status, 202);
+  auto headers = json::parse(other.get("/api/last-headers").body);
+  EXPECT_FALSE(headers.contains("x-api-key")) << headers;
+  EXPECT_EQ(headers["content-type"], "application/json") << "what the body needs goes along";
+}
+
+TEST_F(CurlClient, ARedirectToTheMetadataAddressIsRefusedBeforeAnyConnection) {
+  http::Request r;
+  r.redirects = http::Redirects::kAny;
+  r.url =
+      service_.url("/api/redirect?to=" + url_encode("http://169.254.169.254/latest/meta-data/"));
+  http::Response answer = fetch(r);
+  EXPECT_EQ(answer.failure, Failure::kRedirectRefused);
+  EXPECT_NE(answer.error.find("169.254.169.254 is a link-local or cloud metadata address"),
+            std::string::npos)
+      << answer.error;
+}
+
+TEST_F(CurlClient, ARedirectNeverTurnsAPostIntoAGet) {
+  for (int code : {301, 302, 303}) {
+    http::Request r;
+    r.method = "POST";
+    r.body = R"({"type":"t","version":"v"})";
+    r.url = service_.url("/api/redirect?code=" + std::to_string(code) + "&to=%2Fapi%2Frefresh");
+    http::Response answer = fetch(r);
+    EXPECT_EQ(answer.failure, Failure::kRedirectRefused) << code;
+    EXPECT_NE(answer.error.find("would turn the POST into a GET"), std::string::npos);
+  }
+  EXPECT_EQ(json::parse(service_.get("/api/stats").body)["triggers"].size(), 0u);
+}
+
+TEST_F(CurlClient, AUrlLibcurlRefusesIsRefusedBeforeSendingNotATransportError) {
+  http::Response r = http_get(service_.url("/api/stats with spaces"));
+  EXPECT_EQ(r.failure, Failure::kRefused);
+  EXPECT_NE(r.error.find("the request was refused before sending"), std::string::npos) << r.error;
+  EXPECT_EQ(stats()["requests"], 1) << "only this request";
+}
+
+TEST_F(CurlClient, ARedirectIsNotFollowedWhenTheRuleIsNone) {
+  http::Request r;
+  r.redirects = http::Redirects::kNone;
+  r.url = service_.url("/api/redirect?to=%2Fapi%2Fstats");
+  http::Response answer = fetch(r);
+  ASSERT_TRUE(answer.ok()) << answer.error;
+  EXPECT_EQ(answer.status, 302);
+}
+
+TEST_F(CurlClient, InvalidUtf8InABodyArrivesAsReplacementCharacters) {
+  http::Response r = service_.get("/api/reply?body=a%FFb%E2%82");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.body,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
 }
 
 TEST_F(CurlClient, AHugeBodyFailsAsTooLargeWhileAConcurrentRequestSucceeds) {
