@@ -6,7 +6,10 @@ set -euo pipefail
 build_packages=(cmake make g++ pkg-config ca-certificates tzdata
   libcli11-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libhowardhinnant-date-dev libpq-dev libgtest-dev libgmock-dev)
-test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev)
+# postgresql and pgbouncer: the tests start throwaway servers of their own
+# (scripts/pg-test-cluster.sh, tests/support/pg_servers.h).
+test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev
+  postgresql pgbouncer)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;
@@ -23,5 +26,18 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "installing: ${missing[*]}" >&2
+apt_install() {
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" >/dev/null
+}
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's server package creates (and starts) a "main" cluster unless
+# createcluster.conf says not to, so that file is written first.
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  apt_install postgresql-common
+  conf=/etc/postgresql-common/createcluster.conf
+  if ! grep -Eq '^\s*create_main_cluster\s*=\s*false' "$conf"; then
+    echo "create_main_cluster = false" | $sudo tee -a "$conf" >/dev/null
+  fi
+fi
+apt_install "${missing[@]}"
