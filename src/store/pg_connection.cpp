@@ -237,6 +237,13 @@ Result<void> PgConnection::execute_script(const std::string& sql) {
   return {};
 }
 
+Result<Rows> PgConnection::query_unprepared(const std::string& sql) {
+  ResultPtr r(PQexec(conn_, sql.c_str()));
+  ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.get());
+  return read_rows(r.get());
+}
+
 Result<void> PgConnection::begin() { return execute_script("BEGIN"); }
 
 // A COMMIT of a transaction that an error has aborted answers ROLLBACK, not

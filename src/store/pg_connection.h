@@ -39,6 +39,11 @@ class PgConnection : public Connection {
   Result<void> commit() override;
   void rollback() override;
 
+  // Runs one statement without preparing it (simple query protocol): for
+  // probes on a session a pooler may share with other clients, where a
+  // prepared statement's name could already be taken.
+  Result<Rows> query_unprepared(const std::string& sql);
+
   // The backend process id the server announced at login. A pooler such as
   // PgBouncer announces one of its own, unlike pg_backend_pid().
   int announced_pid() const;

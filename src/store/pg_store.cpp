@@ -52,14 +52,14 @@ Result<Session> connect_session(const std::string& spec) {
   if (!conn.ok()) return std::move(conn).take_error();
   Session s{std::move(conn).value(), 0};
   RCTL_TRY(s.conn->execute_script(session_settings_sql(s.conn->server_version())));
-  auto pid = sql::query_one(*s.conn, "SELECT pg_backend_pid()");
+  auto pid = s.conn->query_unprepared("SELECT pg_backend_pid()");
   if (!pid.ok()) return std::move(pid).take_error();
-  s.pid = static_cast<int>((*pid)->integer(0));
+  s.pid = static_cast<int>(pid->front().integer(0));
   if (s.pid == s.conn->announced_pid()) return s;
   auto second = PgConnection::open(spec);
   if (!second.ok()) return s;  // a pool of one connection, say: nothing more to learn
-  auto other = sql::query_one(**second, "SELECT pg_backend_pid()");
-  if (other.ok() && (*other)->integer(0) == s.pid) {
+  auto other = (*second)->query_unprepared("SELECT pg_backend_pid()");
+  if (other.ok() && other->front().integer(0) == s.pid) {
     return make_error(pooling_refused(s.conn->where(), s.pid));
   }
   return s;

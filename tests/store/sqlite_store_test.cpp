@@ -96,19 +96,6 @@ TEST(SqliteStore, MigratesFromEveryEarlierSchemaVersionKeepingTargets) {
   }
 }
 
-TEST(SqliteStore, RefusesADatabaseFromANewerRefreshctl) {
-  TempDir dir;
-  std::string path = dir.file("refreshctl.db");
-  ASSERT_TRUE(open_sqlite_store(path).ok());
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "INSERT INTO schema_version VALUES (999)", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  auto store = open_sqlite_store(path);
-  ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.error().find("newer than this refreshctl"), std::string::npos);
-}
-
 // One process holds a write transaction for a while; a second process's write
 // waits for it (busy timeout) and then succeeds.
 TEST(SqliteStore, ASecondProcessWritingAtTheSameTimeWaitsAndSucceeds) {
@@ -144,91 +131,6 @@ TEST(SqliteStore, ASecondProcessWritingAtTheSameTimeWaitsAndSucceeds) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   auto t = (*store)->target("sales-cube");
   ASSERT_TRUE(t.ok() && *t);
-}
-
-TEST(SqliteStore, ApplyingTheSameTargetTwiceMakesOneRevision) {
-  TempDir dir;
-  auto store = std::move(open_sqlite_store(dir.file("r.db"))).value();
-  auto first = store->apply({{sample(), "a"}}, at(1000));
-  auto second = store->apply({{sample(), "b"}}, at(2000));
-  ASSERT_TRUE(first.ok() && second.ok());
-  EXPECT_EQ((*first)[0].action, ApplyAction::kCreated);
-  EXPECT_EQ((*second)[0].action, ApplyAction::kUnchanged);
-  EXPECT_EQ((*second)[0].revision, 1);
-  EXPECT_EQ(store->revisions("sales-cube")->size(), 1u);
-}
-
-TEST(SqliteStore, RemovedTargetKeepsItsRevisionsAndComesBackAsANewRevision) {
-  TempDir dir;
-  auto store = std::move(open_sqlite_store(dir.file("r.db"))).value();
-  ASSERT_TRUE(store->apply({{sample(), "a"}}, at(1000)).ok());
-  EXPECT_TRUE(*store->remove("sales-cube", at(2000)));
-  EXPECT_FALSE(*store->remove("sales-cube", at(2000)));
-  EXPECT_FALSE(*store->target("sales-cube"));
-  EXPECT_TRUE(store->targets()->empty());
-  EXPECT_EQ(store->revisions("sales-cube")->size(), 1u);
-  auto back = store->apply({{sample(), "again"}}, at(3000));
-  EXPECT_EQ((*back)[0].action, ApplyAction::kCreated);
-  EXPECT_EQ((*back)[0].revision, 2);
-}
-
-TEST(SqliteStore, ClaimingTheSameSlotTwiceClaimsItOnce) {
-  TempDir dir;
-  auto store = std::move(open_sqlite_store(dir.file("r.db"))).value();
-  auto run = store->begin_run({0, at(1000), "host", 1});
-  ASSERT_TRUE(run.ok());
-  RefreshRecord a{.run_id = *run,
-                  .target = "t",
-                  .revision = 1,
-                  .version = "v1",
-                  .slot = at(60000),
-                  .started_at = at(1000)};
-  RefreshRecord b = a;
-  std::vector<RefreshRecord*> first{&a};
-  std::vector<RefreshRecord*> second{&b};
-  std::vector<bool> claimed;
-  ASSERT_TRUE(store->claim(first, &claimed).ok());
-  EXPECT_TRUE(claimed[0]);
-  EXPECT_GT(a.id, 0);
-  ASSERT_TRUE(store->claim(second, &claimed).ok());
-  EXPECT_FALSE(claimed[0]);
-  b.attempt = 1;
-  ASSERT_TRUE(store->claim(second, &claimed).ok());
-  EXPECT_TRUE(claimed[0]) << "a retry is a new attempt of the same slot";
-}
-
-TEST(SqliteStore, HistoryFiltersAndOrdersNewestFirst) {
-  TempDir dir;
-  auto store = std::move(open_sqlite_store(dir.file("r.db"))).value();
-  auto run = *store->begin_run({0, at(1000), "host", 1});
-  std::vector<RefreshRecord> records;
-  for (int i = 0; i < 6; ++i) {
-    records.push_back(RefreshRecord{.run_id = run,
-                                    .target = i % 2 ? "odd" : "even",
-                                    .revision = 1,
-                                    .version = "v" + std::to_string(i % 3),
-                                    .slot = at(60000 * i),
-                                    .started_at = at(1000 * i)});
-  }
-  std::vector<RefreshRecord*> pointers;
-  for (auto& r : records) pointers.push_back(&r);
-  std::vector<bool> claimed;
-  ASSERT_TRUE(store->claim(pointers, &claimed).ok());
-  records[5].state = RefreshState::kFailed;
-  records[5].error = "boom";
-  ASSERT_TRUE(store->update({&records[5]}).ok());
-
-  auto all = *store->history({});
-  ASSERT_EQ(all.size(), 6u);
-  EXPECT_EQ(all[0].started_at, at(5000));
-  EXPECT_EQ(all[0].error, "boom");
-  EXPECT_EQ(store->history({.targets = {"odd"}})->size(), 3u);
-  EXPECT_EQ(store->history({.version = "v0"})->size(), 2u);
-  EXPECT_EQ(store->history({.state = RefreshState::kFailed})->size(), 1u);
-  EXPECT_EQ(store->history({.since = at(4000)})->size(), 2u);
-  EXPECT_EQ(store->history({.targets = {"even"}, .since = at(1000), .limit = 1})->size(), 1u);
-  EXPECT_EQ(store->last_states()->at("odd"), RefreshState::kFailed);
-  EXPECT_EQ(store->open_refreshes()->size(), 5u);
 }
 
 }  // namespace

@@ -19,7 +19,9 @@ namespace {
 constexpr const char* kScript = PROJECT_SOURCE_DIR "/scripts/pg-test-cluster.sh";
 constexpr const char* kPgBouncer = "/usr/sbin/pgbouncer";
 
-int free_port() {
+}  // namespace
+
+int free_loopback_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -33,6 +35,8 @@ int free_port() {
   close(fd);
   return ntohs(addr.sin_port);
 }
+
+namespace {
 
 bool accepts_connections(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -98,7 +102,7 @@ PgBouncer::PgBouncer(int server_port, const std::string& pool_mode) {
     throw std::runtime_error(
         "pgbouncer is not installed (Debian's pgbouncer; scripts/deps.sh test installs it)");
   }
-  port_ = free_port();
+  port_ = free_loopback_port();
   chmod(dir_.path().c_str(), 0755);  // readable by the postgres user
   std::string users = dir_.write("users.txt", "\"postgres\" \"\"\n");
   std::string ini = dir_.write(

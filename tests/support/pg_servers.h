@@ -55,6 +55,9 @@ class PgBouncer {
   int port_ = 0;
 };
 
+// A port of 127.0.0.1 that nothing listens on (at the time of the call).
+int free_loopback_port();
+
 // The port of `conninfo` (0 when it names none).
 int conninfo_port(const std::string& conninfo);
 
