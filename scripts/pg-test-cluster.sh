@@ -6,6 +6,8 @@
 #
 #   scripts/pg-test-cluster.sh start STATE_DIR    # writes STATE_DIR/conninfo
 #   scripts/pg-test-cluster.sh restart STATE_DIR  # pg_ctl restart -m fast
+#   scripts/pg-test-cluster.sh halt STATE_DIR     # pg_ctl stop -m fast, keeping the data
+#   scripts/pg-test-cluster.sh resume STATE_DIR   # pg_ctl start again, on the same port
 #   scripts/pg-test-cluster.sh stop STATE_DIR     # stops it and removes its data
 #
 # CTest starts one for the whole suite (tests/CMakeLists.txt, fixture "pg");
@@ -14,7 +16,7 @@
 # for which pg_hba.conf asks for one; every other role is trusted on loopback.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|restart|stop STATE_DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|restart|halt|resume|stop STATE_DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 action=$1
 state=$2
@@ -92,9 +94,10 @@ EOF
 
 case "$action" in
   start) start_cluster ;;
-  restart)
+  restart | halt | resume)
     data=$(cat "$state/datadir")
-    as_owner "$bindir/pg_ctl" -D "$data/data" -l "$data/server.log" -m fast -w -t 60 restart >/dev/null
+    case "$action" in restart) verb=restart ;; halt) verb=stop ;; resume) verb=start ;; esac
+    as_owner "$bindir/pg_ctl" -D "$data/data" -l "$data/server.log" -m fast -w -t 60 "$verb" >/dev/null
     ;;
   stop) stop_cluster ;;
   *) usage ;;

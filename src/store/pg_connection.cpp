@@ -123,7 +123,13 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& spec
 PgConnection::PgConnection(pg_conn* conn, std::string where, std::vector<std::string> secrets)
     : conn_(conn), where_(std::move(where)), secrets_(std::move(secrets)) {}
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() { close(); }
+
+// libpq's calls take a null connection as a broken one.
+void PgConnection::close() {
+  PQfinish(conn_);
+  conn_ = nullptr;
+}
 
 int PgConnection::announced_pid() const { return PQbackendPID(conn_); }
 
@@ -136,7 +142,9 @@ Error PgConnection::failure(const PGresult* result) const {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   const char* detail = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL) : nullptr;
-  std::string message = primary != nullptr ? primary : pg::one_line(PQerrorMessage(conn_));
+  std::string message = primary != nullptr ? primary
+                        : conn_ == nullptr ? "the connection was closed"
+                                           : pg::one_line(PQerrorMessage(conn_));
   if (message.empty()) message = "the connection failed";
   if (detail != nullptr) message += fmt::format(" ({})", detail);
   if (state != nullptr) message += fmt::format(" [SQLSTATE {}]", state);

@@ -44,6 +44,10 @@ class PgConnection : public Connection {
   // prepared statement's name could already be taken.
   Result<Rows> query_unprepared(const std::string& sql);
 
+  // Ends the session now, and with it its advisory locks. Every call after
+  // it fails with kConnectionLost.
+  void close();
+
   // The backend process id the server announced at login. A pooler such as
   // PgBouncer announces one of its own, unlike pg_backend_pid().
   int announced_pid() const;

@@ -105,7 +105,11 @@ class PgStore : public SqlStore {
         spec_(std::move(spec)),
         pid_(session.pid) {}
 
+  // The old session is closed first: when it is alive after all (the error
+  // was the client's, a timeout), its locks go now instead of within
+  // keepalive time, and taking them again does not find them held by it.
   Result<std::vector<int64_t>> reconnect() override {
+    static_cast<PgConnection&>(db()).close();
     auto session = connect_session(spec_);
     if (!session.ok()) return std::move(session).take_error();
     db_ = std::move(session->conn);

@@ -88,6 +88,10 @@ PgCluster::~PgCluster() {
 
 void PgCluster::restart() { script("restart"); }
 
+void PgCluster::halt() { script("halt"); }
+
+void PgCluster::resume() { script("resume"); }
+
 void PgCluster::script(const std::string& action) {
   auto r = run_process({kScript, action, state_.path().string()},
                        {.timeout = std::chrono::milliseconds(180'000)});

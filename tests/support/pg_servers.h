@@ -28,6 +28,9 @@ class PgCluster {
   // pg_ctl restart -m fast: every session ends; the server is back on the
   // same port when this returns. Throws when it is not.
   void restart();
+  // pg_ctl stop -m fast, keeping the data; resume() starts it again.
+  void halt();
+  void resume();
 
  private:
   void script(const std::string& action);
