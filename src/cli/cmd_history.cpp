@@ -68,18 +68,32 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
     fmt::print("no refreshes recorded{}\n", opt.targets.empty() ? "" : " for these targets");
     return;
   }
+  // -v adds which run, on which host, did each refresh (runs on several
+  // hosts share a PostgreSQL database).
+  bool verbose = ctx.global.verbose > 0;
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : records) {
     auto ms = refresh_duration_ms(r);
-    rows.push_back({format_rfc3339(r.started_at), r.target, std::to_string(r.revision), r.version,
-                    format_rfc3339(r.slot), std::to_string(r.attempt), to_string(r.state),
-                    ms ? format_elapsed(Millis(*ms)) : "-", std::to_string(r.polls),
-                    r.job_id.empty() ? "-" : r.job_id,
-                    r.http_status ? std::to_string(r.http_status) : "-", r.error});
+    std::vector<std::string> row{format_rfc3339(r.started_at),
+                                 r.target,
+                                 std::to_string(r.revision),
+                                 r.version,
+                                 format_rfc3339(r.slot),
+                                 std::to_string(r.attempt),
+                                 to_string(r.state),
+                                 ms ? format_elapsed(Millis(*ms)) : "-",
+                                 std::to_string(r.polls),
+                                 r.job_id.empty() ? "-" : r.job_id,
+                                 r.http_status ? std::to_string(r.http_status) : "-"};
+    if (verbose) row.insert(row.end(), {std::to_string(r.run_id), r.host.empty() ? "-" : r.host});
+    row.push_back(r.error);
+    rows.push_back(std::move(row));
   }
-  print_table({"STARTED", "TARGET", "REV", "VERSION", "SLOT", "ATTEMPT", "STATE", "TOOK", "POLLS",
-               "JOB", "HTTP", "ERROR"},
-              rows);
+  std::vector<std::string> header{"STARTED", "TARGET", "REV",   "VERSION", "SLOT", "ATTEMPT",
+                                  "STATE",   "TOOK",   "POLLS", "JOB",     "HTTP"};
+  if (verbose) header.insert(header.end(), {"RUN", "HOST"});
+  header.emplace_back("ERROR");
+  print_table(header, rows);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ std::unique_ptr<Store> open_store_or_fail(const GlobalOptions& global) {
 void setup_commands(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", std::string("refreshctl ") + REFRESHCTL_VERSION);
   app.add_option("--db", ctx.global.db,
-                 "Database: a SQLite file path (default: $REFRESHCTL_DB, else "
+                 "Database: a SQLite file path, or a PostgreSQL postgresql:// URL or conninfo "
+                 "string (default: $REFRESHCTL_DB, else "
                  "/var/lib/refreshctl/refreshctl.db for root, "
                  "~/.local/state/refreshctl/refreshctl.db for others)");
   app.add_flag("--json", ctx.global.json, "Machine-readable output on stdout");
