@@ -248,10 +248,10 @@ void Runner::tick() {
   observer_.on_tick(in_flight, last_tick_);
 }
 
-// Also holds the run while a lost connection keeps changes from being
-// written: it ends once they are, or with exit 3 when try_reconnect() gives up.
+// Every refresh ended and every change written: a lost connection holds the
+// run until what waited is written, or until try_reconnect() gives up (exit 3).
 bool Runner::done() const {
-  return unfinished_ == 0 && queue_.empty() && waiting_.empty() && (!store_down_ || dirty_.empty());
+  return unfinished_ == 0 && queue_.empty() && waiting_.empty() && dirty_.empty();
 }
 
 // Leaves what is open for the next run: a trigger that certainly did not
