@@ -7,8 +7,14 @@
 namespace refreshctl::pg {
 namespace {
 
+// Any scheme: a mistyped one ("postgressql://") may hold a password too.
 bool is_url(const std::string& spec) {
-  return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
+  size_t i = 0;
+  while (i < spec.size() && (std::isalnum(static_cast<unsigned char>(spec[i])) != 0 ||
+                             spec[i] == '+' || spec[i] == '.' || spec[i] == '-')) {
+    ++i;
+  }
+  return i > 0 && spec.compare(i, 3, "://") == 0;
 }
 
 int hex_digit(char c) {
@@ -137,7 +143,8 @@ std::string quote(const std::string& value) {
 }
 
 bool looks_like_spec(const std::string& value) {
-  return is_url(value) || value.find('=') != std::string::npos;
+  return value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0 ||
+         value.find('=') != std::string::npos;
 }
 
 }  // namespace

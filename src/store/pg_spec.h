@@ -11,7 +11,8 @@ namespace refreshctl::pg {
 
 // The value with every password removed, for describe() and messages:
 // "postgresql://app:pw@db1/refreshctl?password=x" -> "postgresql://app@db1/refreshctl".
-// A conninfo string keeps its other key=value pairs as written.
+// A conninfo string keeps its other key=value pairs as written; a URL of
+// another scheme (a typo, say) loses its password the same way.
 std::string redact_spec(const std::string& spec);
 
 // Every password the value holds (as libpq reads it, and what a malformed

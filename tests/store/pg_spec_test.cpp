@@ -56,6 +56,13 @@ TEST(PgSpec, LibpqsMultiLineMessagesBecomeOneLine) {
             "connection to server failed: Connection refused Is the server running on that host?");
 }
 
+TEST(PgSpec, AMistypedSchemeIsNotADatabaseAndItsPasswordIsNotShown) {
+  auto store = open_store("postgressql://app:hunter2@db1/x");
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().find("\"postgressql://app@db1/x\" is not a database"), std::string::npos)
+      << store.error();
+}
+
 TEST(PgSpec, UrlsAndConninfoStringsArePostgresAndPathsAreNot) {
   EXPECT_TRUE(is_postgres_spec("postgresql://db1/x"));
   EXPECT_TRUE(is_postgres_spec("postgres://db1/x"));
