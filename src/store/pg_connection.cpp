@@ -272,4 +272,27 @@ void PgConnection::rollback() {
   }
 }
 
+// Text elements are always quoted, so that one holding a comma, a brace or
+// the word NULL stays itself; inside the quotes, quotes and backslashes are
+// escaped with a backslash.
+std::string to_pg_array(const std::vector<Value>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    if (const auto* n = std::get_if<int64_t>(&values[i])) {
+      out += std::to_string(*n);
+    } else if (const auto* s = std::get_if<std::string>(&values[i])) {
+      out += '"';
+      for (char c : *s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+    } else {
+      out += "NULL";
+    }
+  }
+  return out + "}";
+}
+
 }  // namespace refreshctl::sql

@@ -68,4 +68,8 @@ class PgConnection : public Connection {
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
 };
 
+// A PostgreSQL array literal of `values`, such as {1,NULL,3} or {"a","b\"c"}:
+// one parameter that carries a whole column of a batch.
+std::string to_pg_array(const std::vector<Value>& values);
+
 }  // namespace refreshctl::sql

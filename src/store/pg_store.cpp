@@ -66,9 +66,7 @@ Result<Session> connect_session(const std::string& spec) {
 }
 
 std::string id_array(const std::vector<int64_t>& ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
+  return sql::to_pg_array(std::vector<sql::Value>(ids.begin(), ids.end()));
 }
 
 // Migrates under a session advisory lock, so that of two processes starting
@@ -115,6 +113,32 @@ class PgStore : public SqlStore {
     db_ = std::move(session->conn);
     pid_ = session->pid;
     return take_locks_again();
+  }
+
+  // One statement for the whole batch, each column an array: the server
+  // updates 10,000 rows in one go instead of running 10,000 statements (the
+  // run writes every refresh at each poll), and needs no BEGIN and COMMIT.
+  Result<void> update(const std::vector<const RefreshRecord*>& records) override {
+    if (records.empty()) return {};
+    std::vector<std::vector<sql::Value>> columns(10);
+    for (const RefreshRecord* r : records) {
+      sql::Params row = update_params(*r);
+      for (size_t c = 0; c < columns.size(); ++c) columns[c].push_back(std::move(row[c]));
+    }
+    sql::Params arrays;
+    for (const auto& column : columns) arrays.emplace_back(sql::to_pg_array(column));
+    auto updated = db().execute(
+        "UPDATE refreshes AS f SET state = v.state, triggered_at = v.triggered_at, "
+        "finished_at = v.finished_at, deadline = v.deadline, polls = v.polls, "
+        "job_id = v.job_id, http_status = v.http_status, error = v.error, run_id = v.run_id "
+        "FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), "
+        "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), "
+        "CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) "
+        "AS v(state, triggered_at, finished_at, deadline, polls, job_id, http_status, error, "
+        "run_id, id) WHERE f.id = v.id",
+        arrays);
+    if (!updated.ok()) return std::move(updated).take_error();
+    return {};
   }
 
   Result<std::map<std::string, std::string>> settings() {

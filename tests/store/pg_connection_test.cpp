@@ -81,6 +81,26 @@ TEST_F(PostgresConnection, ABatchIsOnePipelineAndAnswersEachStatementInOrder) {
   EXPECT_TRUE(conn_->query("SELECT 1").ok()) << "the connection left pipeline mode";
 }
 
+TEST_F(PostgresConnection, AnArrayLiteralCarriesEveryTextAsItIs) {
+  std::vector<sql::Value> texts = {
+      std::string("plain"),      std::string("a,b {c}"),
+      std::string("NULL"),       sql::Value(),
+      std::string(""),           std::string("quote \" and \\ and ' too"),
+      std::string("line\nbreak")};
+  auto rows = conn_->query("SELECT t IS NULL, t FROM unnest(CAST(? AS text[])) AS t",
+                           {sql::to_pg_array(texts)});
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  ASSERT_EQ(rows->size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ((*rows)[i].integer(0), texts[i].index() == 0 ? 1 : 0) << i;
+    if (texts[i].index() != 0) EXPECT_EQ((*rows)[i].text(1), std::get<std::string>(texts[i]));
+  }
+  auto numbers = conn_->query("SELECT sum(n) FROM unnest(CAST(? AS bigint[])) AS n",
+                              {sql::to_pg_array({int64_t{-5}, sql::Value(), int64_t{1} << 40})});
+  ASSERT_TRUE(numbers.ok()) << numbers.error();
+  EXPECT_EQ(numbers->front().text(0), std::to_string((int64_t{1} << 40) - 5));
+}
+
 TEST_F(PostgresConnection, ACommitOfAFailedTransactionIsAnError) {
   ASSERT_TRUE(conn_->begin().ok());
   EXPECT_FALSE(conn_->query("SELECT * FROM no_such_table").ok());
