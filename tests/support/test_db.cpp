@@ -100,7 +100,13 @@ TestDb::TestDb(Backend backend) : backend_(backend) {
   }
   admin_ = test_cluster_conninfo();
   name_ = unique_database_name();
-  pg_query(admin_, "CREATE DATABASE " + name_);
+  try {
+    pg_query(admin_, "CREATE DATABASE " + name_);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string(e.what()) +
+                             " (is the test cluster still running? ctest starts one for each run; "
+                             "by hand: scripts/pg-test-cluster.sh start build/tests/pg-test)");
+  }
   spec_ = database_spec(admin_, name_);
 }
 
