@@ -10,7 +10,7 @@ RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DREFRESHCTL_BUILD_TESTS=
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata libcurl4 libsqlite3-0 \
-      libfmt9 libtomlplusplus3 libhowardhinnant-date3 \
+      libpq5 libfmt9 libtomlplusplus3 libhowardhinnant-date3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data --create-home refreshctl
 COPY --from=build /build/refreshctl /usr/bin/refreshctl

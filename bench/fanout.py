@@ -5,15 +5,21 @@ of `refreshctl run`, and the ideal wall time (the duration plus one poll
 interval). A benchmark, not a test: it prints figures and asserts nothing.
 
     bench/fanout.py [--targets 1000] [--versions 10] [--duration 5s]
-                    [--poll-interval 2s] [--build build]
+                    [--poll-interval 2s] [--build build] [--db sqlite|postgres|URL]
+
+--db sqlite (the default) uses a new SQLite file; --db postgres starts a
+throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh) for the run; a
+postgresql:// URL or conninfo string names a server on which the benchmark
+creates (and afterwards drops) a database of its own, so that its user must
+be allowed to create databases.
 """
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 TARGET = """[[target]]
 name = "t{i:05d}"
@@ -45,13 +51,56 @@ def seconds(text):
     raise SystemExit(f"bad duration {text}")
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def database_spec(server, name):
+    """`server` (a URL or conninfo string) with its database replaced by `name`."""
+    if server.startswith(("postgresql://", "postgres://")):
+        return urllib.parse.urlparse(server)._replace(path="/" + name).geturl()
+    return f"{server} dbname={name}"
+
+
+class Database:
+    """The --db of the benchmark: a new SQLite file or a new PostgreSQL database."""
+
+    def __init__(self, kind, work):
+        self.kind, self.work, self.cluster, self.server = kind, work, None, None
+        if kind == "sqlite":
+            self.spec = os.path.join(work, "bench.db")
+            return
+        if kind == "postgres":
+            self.cluster = os.path.join(work, "pg")
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-test-cluster.sh"), "start",
+                            self.cluster], check=True, stdout=subprocess.DEVNULL)
+            self.server = open(os.path.join(self.cluster, "conninfo")).read().strip()
+        else:
+            self.server = kind
+        self.name = f"refreshctl_bench_{os.getpid()}"
+        self.psql(f"CREATE DATABASE {self.name}")
+        self.spec = database_spec(self.server, self.name)
+
+    def psql(self, sql):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.server, "-c", sql],
+                       check=True, stdout=subprocess.DEVNULL)
+
+    def close(self):
+        if self.server is not None:
+            self.psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        if self.cluster is not None:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-test-cluster.sh"), "stop",
+                            self.cluster], check=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--targets", type=int, default=1000)
     ap.add_argument("--versions", type=int, default=10)
     ap.add_argument("--duration", default="5s")
     ap.add_argument("--poll-interval", default="2s")
-    ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--db", default="sqlite",
+                    help="sqlite, postgres (a throwaway cluster), or a PostgreSQL URL/conninfo")
     args = ap.parse_args()
 
     refreshctl = os.path.join(args.build, "refreshctl")
@@ -61,7 +110,9 @@ def main():
     service = subprocess.Popen([service_bin, "--port", "0", "--port-file", port_file,
                                 "--duration", args.duration, "--quiet"],
                                stdout=subprocess.DEVNULL)
+    database = None
     try:
+        database = Database(args.db, work)
         for _ in range(100):
             if os.path.exists(port_file) and open(port_file).read().strip():
                 break
@@ -72,7 +123,7 @@ def main():
             for i in range(args.targets):
                 f.write(TARGET.format(i=i, versions=versions, nversions=args.versions,
                                       poll=args.poll_interval, base=base) + "\n")
-        db = os.path.join(work, "bench.db")
+        db = database.spec
         subprocess.run([refreshctl, "--db", db, "apply", "-f", os.path.join(work, "targets.toml")],
                        check=True, stdout=subprocess.DEVNULL)
 
@@ -89,6 +140,7 @@ def main():
         succeeded = hist.count('"state": "succeeded"')
         ideal = seconds(args.duration) + seconds(args.poll_interval)
         cpu = usage.ru_utime + usage.ru_stime
+        print(f"database:       {args.db if args.db in ('sqlite', 'postgres') else 'postgresql'}")
         print(f"refreshes:      {n} ({args.targets} targets x {args.versions} versions), "
               f"{succeeded} succeeded, exit {code}")
         print(f"refresh time:   {args.duration}, poll interval {args.poll_interval}")
@@ -101,6 +153,8 @@ def main():
     finally:
         service.terminate()
         service.wait()
+        if database is not None:
+            database.close()
         subprocess.run(["rm", "-rf", work])
 
 

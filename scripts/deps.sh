@@ -8,9 +8,11 @@ build_packages=(cmake make g++ pkg-config ca-certificates tzdata
   nlohmann-json3-dev libhowardhinnant-date-dev libpq-dev libgtest-dev libgmock-dev)
 # chromium: the report test renders the page headless, without network (unshare -n).
 # systemd: systemd-analyze checks the example units; bsdutils: script(1)
-# gives the terminal-output tests a pseudo-terminal.
+# gives the terminal-output tests a pseudo-terminal. postgresql and pgbouncer:
+# the tests start throwaway servers of their own (scripts/pg-test-cluster.sh,
+# tests/support/pg_servers.h).
 test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium
-  systemd bsdutils openssl)
+  systemd bsdutils openssl postgresql pgbouncer)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;
@@ -27,5 +29,18 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "installing: ${missing[*]}" >&2
+apt_install() {
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" >/dev/null
+}
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's server package creates (and starts) a "main" cluster unless
+# createcluster.conf says not to, so that file is written first.
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  apt_install postgresql-common
+  conf=/etc/postgresql-common/createcluster.conf
+  if ! grep -Eq '^\s*create_main_cluster\s*=\s*false' "$conf"; then
+    echo "create_main_cluster = false" | $sudo tee -a "$conf" >/dev/null
+  fi
+fi
+apt_install "${missing[@]}"

@@ -49,7 +49,7 @@ void print_history(const std::vector<RefreshRecord>& records, const OutputStyle&
   std::vector<std::string> header =
       all_columns ? std::vector<std::string>{"STARTED", "TARGET", "REV",  "VERSION", "SLOT",
                                              "ATTEMPT", "STATE",  "TOOK", "POLLS",   "JOB",
-                                             "HTTP",    "RUN",    "ERROR"}
+                                             "HTTP",    "RUN",    "HOST", "ERROR"}
                   : std::vector<std::string>{"STARTED", "TARGET", "VERSION", "REV",
                                              "STATE",   "TOOK",   "ERROR"};
   std::vector<std::vector<std::string>> rows;
@@ -62,7 +62,7 @@ void print_history(const std::vector<RefreshRecord>& records, const OutputStyle&
                       format_time(r.slot, style), std::to_string(r.attempt), to_string(r.state),
                       took, std::to_string(r.polls), r.job_id.empty() ? "-" : r.job_id,
                       r.http_status ? std::to_string(r.http_status) : "-", std::to_string(r.run_id),
-                      r.error});
+                      r.host.empty() ? "-" : r.host, r.error});
     } else {
       rows.push_back({started, r.target, r.version, std::to_string(r.revision), to_string(r.state),
                       took, r.error});

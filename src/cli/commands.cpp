@@ -35,7 +35,8 @@ const char* const kQuietHelp =
 void setup_commands(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", std::string("refreshctl ") + REFRESHCTL_VERSION);
   app.add_option("--db", ctx.global.db,
-                 "Database: a SQLite file path (default: $REFRESHCTL_DB, else "
+                 "Database: a SQLite file path, or a PostgreSQL postgresql:// URL or conninfo "
+                 "string (default: $REFRESHCTL_DB, else "
                  "/var/lib/refreshctl/refreshctl.db for root, "
                  "~/.local/state/refreshctl/refreshctl.db for others)")
       ->type_name("PATH")

@@ -192,22 +192,27 @@ nlohmann::json optional_time(const std::optional<TimePoint>& t) {
 
 nlohmann::json refresh_json(const RefreshRecord& r) {
   auto ms = refresh_duration_ms(r);
-  return {{"id", r.id},
-          {"run_id", r.run_id},
-          {"target", r.target},
-          {"revision", r.revision},
-          {"version", r.version},
-          {"slot", format_rfc3339(r.slot)},
-          {"attempt", r.attempt},
-          {"state", to_string(r.state)},
-          {"started_at", format_rfc3339(r.started_at)},
-          {"triggered_at", optional_time(r.triggered_at)},
-          {"finished_at", optional_time(r.finished_at)},
-          {"duration_ms", ms ? nlohmann::json(*ms) : nlohmann::json()},
-          {"polls", r.polls},
-          {"job_id", r.job_id.empty() ? nlohmann::json() : nlohmann::json(r.job_id)},
-          {"http_status", r.http_status ? nlohmann::json(r.http_status) : nlohmann::json()},
-          {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)}};
+  nlohmann::json out = {
+      {"id", r.id},
+      {"run_id", r.run_id},
+      {"target", r.target},
+      {"revision", r.revision},
+      {"version", r.version},
+      {"slot", format_rfc3339(r.slot)},
+      {"attempt", r.attempt},
+      {"state", to_string(r.state)},
+      {"started_at", format_rfc3339(r.started_at)},
+      {"triggered_at", optional_time(r.triggered_at)},
+      {"finished_at", optional_time(r.finished_at)},
+      {"duration_ms", ms ? nlohmann::json(*ms) : nlohmann::json()},
+      {"polls", r.polls},
+      {"job_id", r.job_id.empty() ? nlohmann::json() : nlohmann::json(r.job_id)},
+      {"http_status", r.http_status ? nlohmann::json(r.http_status) : nlohmann::json()},
+      {"error", r.error.empty() ? nlohmann::json() : nlohmann::json(r.error)}};
+  // Which host's run did it: known to the history (several hosts may share
+  // a PostgreSQL database), not to a run's own lines.
+  if (!r.host.empty()) out["host"] = r.host;
+  return out;
 }
 
 bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }

@@ -147,7 +147,12 @@ void Runner::fire_timers() {
         if (!stopping_) ready_.push_back(&task);
         break;
       case TimerKind::kResend:
-        if (!stopping_) send_trigger(task);
+        // Sent only under the target's lock, which a lost session may have lost.
+        if (store_down_ && !stopping_) {
+          schedule(task, TimerKind::kResend, t + kMaxWait);
+        } else if (!stopping_) {
+          send_trigger(task);
+        }
         break;
       case TimerKind::kPoll:
         if (timer.generation == task.poll_generation && !task.request_in_flight && !stopping_ &&
@@ -209,7 +214,11 @@ void Runner::tick() {
   observer_.on_tick(in_flight, last_tick_);
 }
 
-bool Runner::done() const { return unfinished_ == 0 && queue_.empty() && waiting_.empty(); }
+// Every refresh ended and every change written: a lost connection holds the
+// run until what waited is written, or until try_reconnect() gives up (exit 3).
+bool Runner::done() const {
+  return unfinished_ == 0 && queue_.empty() && waiting_.empty() && dirty_.empty();
+}
 
 // Leaves what is open for the next run: a trigger that certainly did not
 // leave goes back to pending (sent by the next run), one that may have left

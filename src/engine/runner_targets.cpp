@@ -159,11 +159,16 @@ Result<void> Runner::report_busy(const std::vector<TargetWork*>& busy) {
   std::vector<int64_t> ids;
   ids.reserve(busy.size());
   for (TargetWork* w : busy) ids.push_back(w->id);
-  auto holders = ctx_.store.lock_holders(ids);
-  if (!holders.ok()) return std::move(holders).take_error();
+  auto read = ctx_.store.lock_holders(ids);
+  std::map<int64_t, LockHolder> holders;
+  if (read.ok()) {
+    holders = std::move(read).value();
+  } else {
+    RCTL_TRY(store_failed(std::move(read).take_error()));  // the holders stay unnamed
+  }
   for (TargetWork* w : busy) {
-    auto it = holders->find(w->id);
-    const LockHolder* h = it == holders->end() ? nullptr : &it->second;
+    auto it = holders.find(w->id);
+    const LockHolder* h = it == holders.end() ? nullptr : &it->second;
     std::string who = describe_holder(h, now());
     bool first = w->state == WorkState::kQueued;
     if (first && h != nullptr && h->legacy.empty() && w->current != nullptr) {
@@ -198,12 +203,26 @@ Result<void> Runner::report_busy(const std::vector<TargetWork*>& busy) {
 // slot. Both are read again here: another run may have ended or recorded
 // them since find_work() looked.
 Result<void> Runner::start_target(TargetWork& work) {
-  auto open = ctx_.store.open_refreshes(work.name);
-  if (!open.ok()) {
-    work.state = WorkState::kQueued;  // started again once the locks are back
+  // Every read comes first, so that a lost connection leaves nothing half
+  // started: the target is started again once the locks are back.
+  auto requeue = [&](Error error) {
+    if (error.kind != ErrorKind::kConnectionLost) return Result<void>(std::move(error));
+    work.state = WorkState::kQueued;
     reserved_ -= work.demand;
     queue_.push_front(&work);
-    return store_failed(std::move(open).take_error());
+    return store_failed(std::move(error));
+  };
+  auto open = ctx_.store.open_refreshes(work.name);
+  if (!open.ok()) return requeue(std::move(open).take_error());
+  for (const auto& record : *open) {
+    auto revision = revision_of(record.target, record.revision);
+    if (!revision.ok()) return requeue(std::move(revision).take_error());
+  }
+  std::vector<PlannedRefresh> planned;
+  if (work.current != nullptr) {
+    auto due = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual);
+    if (!due.ok()) return requeue(std::move(due).take_error());
+    planned = std::move(due).value();
   }
   std::map<std::string, Task*> open_versions;
   for (auto& record : *open) {
@@ -212,10 +231,8 @@ Result<void> Runner::start_target(TargetWork& work) {
     if (!(*task)->finished) open_versions[(*task)->record.version] = *task;
   }
   if (work.current != nullptr) {
-    auto planned = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual);
-    if (!planned.ok()) return std::move(planned).take_error();
     std::vector<Task*> missed;
-    for (const auto& p : *planned) {
+    for (const auto& p : planned) {
       RefreshRecord r;
       r.run_id = summary_.run_id;
       r.target = work.name;

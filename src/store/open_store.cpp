@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "store/pg_spec.h"
 #include "store/pg_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -40,10 +41,13 @@ Result<std::unique_ptr<Store>> open_store(const std::string& db, OpenMode mode) 
   }
   if (is_postgres_spec(spec)) return open_postgres_store(spec, mode);
   if (spec.find("://") != std::string::npos) {
-    return make_error(fmt::format(
-        "\"{}\" is not a database (use a file path for SQLite, or postgresql://...)", spec));
+    return make_error(
+        fmt::format("\"{}\" is not a database (use a file path for SQLite, or postgresql://...)",
+                    pg::redact_spec(spec)));
   }
-  return open_sqlite_store(spec, {.mode = mode});
+  SqliteOptions options;
+  options.mode = mode;
+  return open_sqlite_store(spec, options);
 }
 
 }  // namespace refreshctl

@@ -89,16 +89,24 @@ Result<void> SqlStore::claim(std::vector<RefreshRecord*>& records, std::vector<b
   return {};
 }
 
+sql::Params SqlStore::update_params(const RefreshRecord& r) {
+  return {std::string(to_string(r.state)),
+          optional_millis(r.triggered_at),
+          optional_millis(r.finished_at),
+          optional_millis(r.deadline),
+          int64_t{r.polls},
+          r.job_id,
+          int64_t{r.http_status},
+          r.error,
+          r.run_id,
+          r.id};
+}
+
 Result<void> SqlStore::update(const std::vector<const RefreshRecord*>& records) {
   if (records.empty()) return {};
   std::vector<sql::Params> batch;
   batch.reserve(records.size());
-  for (const RefreshRecord* r : records) {
-    batch.push_back({std::string(to_string(r->state)), optional_millis(r->triggered_at),
-                     optional_millis(r->finished_at), optional_millis(r->deadline),
-                     int64_t{r->polls}, r->job_id, int64_t{r->http_status}, r->error, r->run_id,
-                     r->id});
-  }
+  for (const RefreshRecord* r : records) batch.push_back(update_params(*r));
   auto txn = sql::Transaction::begin(db());
   if (!txn.ok()) return std::move(txn).take_error();
   RCTL_TRY(db().query_many(

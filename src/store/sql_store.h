@@ -63,6 +63,11 @@ class SqlStore : public Store {
   // applies with it; SQLite's BEGIN IMMEDIATE already does.
   virtual Result<void> lock_for_apply() { return {}; }
 
+  // The values update() writes of a record, in this order: state,
+  // triggered_at, finished_at, deadline, polls, job_id, http_status, error,
+  // run_id, and last the id it writes them to.
+  static sql::Params update_params(const RefreshRecord& r);
+
   sql::Connection& db() { return *db_; }
   // For reconnect(), on the new connection: takes every held lock again;
   // returns the ids another run had meanwhile (no longer held).

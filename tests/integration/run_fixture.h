@@ -65,7 +65,8 @@ class RunTest : public ::testing::TestWithParam<Backend> {
 
 // Instantiates a RunTest-derived suite on both backends.
 #define REFRESHCTL_ON_BOTH_BACKENDS(Suite)                                           \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values(Backend::kSqlite),     \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                          \
+                           ::testing::Values(Backend::kSqlite, Backend::kPostgres),  \
                            [](const ::testing::TestParamInfo<Backend>& info) {       \
                              return ::refreshctl::testing::backend_name(info.param); \
                            })

@@ -1,0 +1,75 @@
+// sql::Connection over libpq: statements prepared once per connection (by
+// their text), parameters and results in text format, converted by column
+// type; query_many() in libpq's pipeline mode, so that 10,000 updates are one
+// round trip. Errors carry the server's message and SQLSTATE; a broken
+// connection is ErrorKind::kConnectionLost. No message holds a password.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/sql.h"
+
+struct pg_conn;  // libpq's PGconn
+struct pg_result;
+
+namespace refreshctl::sql {
+
+class PgConnection : public Connection {
+ public:
+  // Connects to what `spec` names (a URL or conninfo string, read by libpq
+  // with PGPASSWORD, ~/.pgpass and service files as usual), with refreshctl's
+  // defaults where the spec and the environment say nothing: a 10 s connect
+  // timeout, TCP keepalives and application_name "refreshctl". Fails with
+  // kConnectionLost when the server cannot be reached or refuses the login.
+  static Result<std::unique_ptr<PgConnection>> open(const std::string& spec);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  Result<Rows> query(std::string_view sql, const Params& params) override;
+  Result<int64_t> execute(std::string_view sql, const Params& params) override;
+  Result<std::vector<Rows>> query_many(std::string_view sql,
+                                       const std::vector<Params>& batch) override;
+  Result<void> execute_script(const std::string& sql) override;
+  Result<void> begin() override;
+  Result<void> commit() override;
+  void rollback() override;
+
+  // Runs one statement without preparing it (simple query protocol): for
+  // probes on a session a pooler may share with other clients, where a
+  // prepared statement's name could already be taken.
+  Result<Rows> query_unprepared(const std::string& sql);
+
+  // Ends the session now, and with it its advisory locks. Every call after
+  // it fails with kConnectionLost.
+  void close();
+
+  // The backend process id the server announced at login. A pooler such as
+  // PgBouncer announces one of its own, unlike pg_backend_pid().
+  int announced_pid() const;
+  // The server's version as an integer (150004 for 15.4).
+  int server_version() const;
+  // The spec without its password, as messages name the database.
+  const std::string& where() const { return where_; }
+
+ private:
+  PgConnection(pg_conn* conn, std::string where, std::vector<std::string> secrets);
+  Result<const std::string*> prepare(std::string_view sql);
+  Result<pg_result*> run(std::string_view sql, const Params& params);
+  Error failure(const pg_result* result) const;
+
+  pg_conn* conn_;
+  std::string where_;
+  std::vector<std::string> secrets_;                         // scrubbed from every message
+  std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
+};
+
+// A PostgreSQL array literal of `values`, such as {1,NULL,3} or {"a","b\"c"}:
+// one parameter that carries a whole column of a batch.
+std::string to_pg_array(const std::vector<Value>& values);
+
+}  // namespace refreshctl::sql

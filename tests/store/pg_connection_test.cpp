@@ -1,0 +1,115 @@
+// sql::PgConnection against the test cluster: values by column type, the
+// server's errors, a lost session, and batches sent as one pipeline.
+#include "store/pg_connection.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_db.h"
+
+namespace refreshctl::testing {
+namespace {
+
+using sql::PgConnection;
+
+class PostgresConnection : public ::testing::Test {
+ protected:
+  PostgresConnection() {
+    auto c = PgConnection::open(db_.spec());
+    if (!c.ok()) throw std::runtime_error(c.error());
+    conn_ = std::move(c).value();
+  }
+  TestDb db_{Backend::kPostgres};
+  std::unique_ptr<sql::Connection> conn_;  // through the interface, as the store uses it
+};
+
+TEST_F(PostgresConnection, ValuesComeBackAsTheirColumnTypesSay) {
+  auto rows = conn_->query(
+      "SELECT CAST(1 AS smallint), CAST(2 AS integer), CAST(? AS bigint), true, false, NULL, "
+      "CAST(? AS text), 'it''s ?', CAST(? AS text)",
+      {int64_t{-9'000'000'000}, std::string("naïve"), sql::Value()});
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  ASSERT_EQ(rows->size(), 1u);
+  const sql::Row& r = rows->front();
+  EXPECT_EQ(std::get<int64_t>(r.values[0]), 1);
+  EXPECT_EQ(std::get<int64_t>(r.values[1]), 2);
+  EXPECT_EQ(std::get<int64_t>(r.values[2]), -9'000'000'000);
+  EXPECT_EQ(std::get<int64_t>(r.values[3]), 1);
+  EXPECT_EQ(std::get<int64_t>(r.values[4]), 0);
+  EXPECT_TRUE(r.is_null(5));
+  EXPECT_EQ(std::get<std::string>(r.values[6]), "naïve");
+  EXPECT_EQ(std::get<std::string>(r.values[7]), "it's ?") << "a ? inside quotes is no placeholder";
+  EXPECT_TRUE(r.is_null(8));
+}
+
+TEST_F(PostgresConnection, AnErrorCarriesTheServersMessageAndSqlstate) {
+  auto rows = conn_->query("SELECT * FROM no_such_table");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.error().find("relation \"no_such_table\" does not exist"), std::string::npos)
+      << rows.error();
+  EXPECT_NE(rows.error().find("SQLSTATE 42P01"), std::string::npos) << rows.error();
+  EXPECT_EQ(rows.error_kind(), ErrorKind::kGeneric);
+  EXPECT_TRUE(conn_->query("SELECT 1").ok()) << "the connection is still good";
+}
+
+TEST_F(PostgresConnection, ASessionEndedByTheServerIsAConnectionLost) {
+  auto pid = conn_->query("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok()) << pid.error();
+  db_.execute("SELECT pg_terminate_backend(" + pid->front().text(0) + ", 5000)");
+  auto after = conn_->query("SELECT 1");
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error_kind(), ErrorKind::kConnectionLost) << after.error();
+  EXPECT_EQ(conn_->execute("UPDATE x SET y = 1").error_kind(), ErrorKind::kConnectionLost);
+  EXPECT_EQ(conn_->query_many("SELECT ?", {{int64_t{1}}, {int64_t{2}}}).error_kind(),
+            ErrorKind::kConnectionLost);
+}
+
+// Outside a transaction a pipeline with one Sync is one implicit
+// transaction: a batch that fails half way leaves nothing behind, which it
+// would not if each statement went on its own.
+TEST_F(PostgresConnection, ABatchIsOnePipelineAndAnswersEachStatementInOrder) {
+  ASSERT_TRUE(conn_->execute_script("CREATE TABLE t (x INTEGER PRIMARY KEY)").ok());
+  std::vector<sql::Params> batch;
+  for (int64_t i = 1; i <= 2000; ++i) batch.push_back({i});
+  auto inserted = conn_->query_many("INSERT INTO t VALUES (?) RETURNING x * 10", batch);
+  ASSERT_TRUE(inserted.ok()) << inserted.error();
+  ASSERT_EQ(inserted->size(), 2000u);
+  for (size_t i = 0; i < 2000; ++i) EXPECT_EQ((*inserted)[i].front().integer(0), (i + 1) * 10);
+  auto failed = conn_->query_many("INSERT INTO t VALUES (?)", {{int64_t{5000}}, {int64_t{1}}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().find("SQLSTATE 23505"), std::string::npos) << failed.error();
+  EXPECT_EQ(db_.query("SELECT count(*) FROM t"), std::vector<std::string>{"2000"});
+  EXPECT_TRUE(conn_->query("SELECT 1").ok()) << "the connection left pipeline mode";
+}
+
+TEST_F(PostgresConnection, AnArrayLiteralCarriesEveryTextAsItIs) {
+  std::vector<sql::Value> texts = {
+      std::string("plain"),      std::string("a,b {c}"),
+      std::string("NULL"),       sql::Value(),
+      std::string(""),           std::string("quote \" and \\ and ' too"),
+      std::string("line\nbreak")};
+  auto rows = conn_->query("SELECT t IS NULL, t FROM unnest(CAST(? AS text[])) AS t",
+                           {sql::to_pg_array(texts)});
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  ASSERT_EQ(rows->size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ((*rows)[i].integer(0), texts[i].index() == 0 ? 1 : 0) << i;
+    if (texts[i].index() != 0) EXPECT_EQ((*rows)[i].text(1), std::get<std::string>(texts[i]));
+  }
+  auto numbers = conn_->query("SELECT sum(n) FROM unnest(CAST(? AS bigint[])) AS n",
+                              {sql::to_pg_array({int64_t{-5}, sql::Value(), int64_t{1} << 40})});
+  ASSERT_TRUE(numbers.ok()) << numbers.error();
+  EXPECT_EQ(numbers->front().text(0), std::to_string((int64_t{1} << 40) - 5));
+}
+
+TEST_F(PostgresConnection, ACommitOfAFailedTransactionIsAnError) {
+  ASSERT_TRUE(conn_->begin().ok());
+  EXPECT_FALSE(conn_->query("SELECT * FROM no_such_table").ok());
+  auto committed = conn_->commit();
+  ASSERT_FALSE(committed.ok());
+  EXPECT_NE(committed.error().find("rolled back"), std::string::npos) << committed.error();
+  conn_->rollback();
+  EXPECT_TRUE(conn_->query("SELECT 1").ok());
+}
+
+}  // namespace
+}  // namespace refreshctl::testing
