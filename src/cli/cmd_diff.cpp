@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "cli/target_commands.h"
 #include "config/target_file.h"
@@ -39,7 +40,7 @@ void run_diff(const DiffOptions& opt, Context& ctx) {
 void setup_diff(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<DiffOptions>();
   auto* cmd = app.add_subcommand("diff", "Show what changed between two revisions of a target");
-  cmd->add_option("name", opt->name, "Target name")->required();
+  cmd->add_option("name", opt->name, "Target name")->required()->type_name(kTargetNameType);
   cmd->add_option("a", opt->a, "The older revision")->required();
   cmd->add_option("b", opt->b, "The newer revision")->required();
   cmd->callback([opt, &ctx] { run_diff(*opt, ctx); });

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "store/store.h"
 #include "util/duration.h"
@@ -20,6 +21,14 @@ struct HistoryOptions {
   int limit = 50;
 };
 
+std::vector<std::string> state_names() {
+  std::vector<std::string> names;
+  for (int s = 0; s <= static_cast<int>(RefreshState::kMissed); ++s) {
+    names.emplace_back(to_string(static_cast<RefreshState>(s)));
+  }
+  return names;
+}
+
 HistoryQuery make_query(const HistoryOptions& opt) {
   HistoryQuery q;
   q.targets = opt.targets;
@@ -28,10 +37,7 @@ HistoryQuery make_query(const HistoryOptions& opt) {
   if (!opt.state.empty()) {
     q.state = parse_refresh_state(opt.state);
     if (!q.state) {
-      std::vector<std::string> names;
-      for (int s = 0; s <= static_cast<int>(RefreshState::kMissed); ++s) {
-        names.emplace_back(to_string(static_cast<RefreshState>(s)));
-      }
+      auto names = state_names();
       throw Failure(kExitUsage,
                     fmt::format("--state \"{}\" is not a state{} (use one of: {})", opt.state,
                                 did_you_mean(opt.state, names), join(names, ", ")));
@@ -87,9 +93,11 @@ void run_history(const HistoryOptions& opt, Context& ctx) {
 void setup_history(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<HistoryOptions>();
   auto* cmd = app.add_subcommand("history", "Show refreshes, newest first");
-  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)");
+  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)")
+      ->type_name(kTargetNameType);
   cmd->add_option("--version", opt->version, "Only this data version");
-  cmd->add_option("-s,--state", opt->state, "Only this state (succeeded, failed, ...)");
+  cmd->add_option("-s,--state", opt->state, "Only this state")
+      ->check(offered_choices(state_names()));
   cmd->add_option("--since", opt->since, "Only since this time or duration ago (2h)");
   cmd->add_option("-n,--limit", opt->limit, "At most this many (50)")->check(CLI::PositiveNumber);
   cmd->callback([opt, &ctx] { run_history(*opt, ctx); });

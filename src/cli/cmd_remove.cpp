@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "cli/target_commands.h"
 
@@ -35,7 +36,7 @@ void run_remove(const RemoveOptions& opt, Context& ctx) {
 void setup_remove(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RemoveOptions>();
   auto* cmd = app.add_subcommand("remove", "Remove targets; their history is kept");
-  cmd->add_option("name", opt->names, "Target name(s)")->required();
+  cmd->add_option("name", opt->names, "Target name(s)")->required()->type_name(kTargetNameType);
   cmd->callback([opt, &ctx] { run_remove(*opt, ctx); });
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "cli/target_commands.h"
 
@@ -43,7 +44,7 @@ void run_revisions(const RevisionsOptions& opt, Context& ctx) {
 void setup_revisions(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RevisionsOptions>();
   auto* cmd = app.add_subcommand("revisions", "List the revisions of a target (* = current)");
-  cmd->add_option("name", opt->name, "Target name")->required();
+  cmd->add_option("name", opt->name, "Target name")->required()->type_name(kTargetNameType);
   cmd->callback([opt, &ctx] { run_revisions(*opt, ctx); });
 }
 

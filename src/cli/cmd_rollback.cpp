@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/target_commands.h"
 
 namespace refreshctl::cli {
@@ -27,7 +28,7 @@ void run_rollback(const RollbackOptions& opt, Context& ctx) {
 void setup_rollback(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RollbackOptions>();
   auto* cmd = app.add_subcommand("rollback", "Make an earlier revision current (as a new one)");
-  cmd->add_option("name", opt->name, "Target name")->required();
+  cmd->add_option("name", opt->name, "Target name")->required()->type_name(kTargetNameType);
   cmd->add_option("--to", opt->to, "The revision to go back to")->required();
   cmd->callback([opt, &ctx] { run_rollback(*opt, ctx); });
 }

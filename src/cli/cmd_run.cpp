@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "cli/run_observers.h"
 #include "cli/target_commands.h"
@@ -136,7 +137,8 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
 void setup_run(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<RunCommandOptions>();
   auto* cmd = app.add_subcommand("run", "Trigger and poll every due refresh (the cron job)");
-  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)");
+  cmd->add_option("-t,--target", opt->targets, "Only this target (repeatable)")
+      ->type_name(kTargetNameType);
   cmd->add_flag("--now", opt->now, "Run the targets now, as a manual slot, whatever the schedule");
   cmd->add_flag("--dry-run", opt->dry_run, "Print what is due; trigger nothing");
   cmd->add_option("--max-concurrency", opt->max_concurrency,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/output.h"
 #include "cli/target_commands.h"
 #include "config/target_file.h"
@@ -33,7 +34,7 @@ void run_show(const ShowOptions& opt, Context& ctx) {
 void setup_show(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<ShowOptions>();
   auto* cmd = app.add_subcommand("show", "Print a target as TOML");
-  cmd->add_option("name", opt->name, "Target name")->required();
+  cmd->add_option("name", opt->name, "Target name")->required()->type_name(kTargetNameType);
   cmd->add_option("-r,--revision", opt->revision, "Revision to show (default: current)");
   cmd->callback([opt, &ctx] { run_show(*opt, ctx); });
 }

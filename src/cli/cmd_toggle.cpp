@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/target_commands.h"
 
 namespace refreshctl::cli {
@@ -28,7 +29,7 @@ void run_toggle(const ToggleOptions& opt, bool enabled, Context& ctx) {
 void add_toggle(CLI::App& app, Context& ctx, const char* name, const char* help, bool enabled) {
   auto opt = std::make_shared<ToggleOptions>();
   auto* cmd = app.add_subcommand(name, help);
-  cmd->add_option("name", opt->names, "Target name(s)")->required();
+  cmd->add_option("name", opt->names, "Target name(s)")->required()->type_name(kTargetNameType);
   cmd->callback([opt, enabled, &ctx] { run_toggle(*opt, enabled, ctx); });
 }
 

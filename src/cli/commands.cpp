@@ -33,6 +33,7 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_run(app, ctx);
   setup_history(app, ctx);
   setup_next(app, ctx);
+  setup_completion(app, ctx);
 }
 
 }  // namespace refreshctl::cli
