@@ -172,8 +172,8 @@ complete -c @PROGRAM@ -f
 
 std::string fish_completion_script(const CompletionModel& m) {
   std::string out = fmt::format(
-      "# fish completion for {0}, written by `{0} completion fish` ({0} {1}) from\n"
-      "# its command tree; regenerate it rather than edit it.\n\n",
+      "# fish completion for {0}, written by `{0} completion fish`\n"
+      "# ({0} {1}) from its command tree; regenerate it rather than edit it.\n\n",
       m.program, m.version);
   out += option_value_function(m);
   out += with_program(kFunctions, m.program);

@@ -45,7 +45,9 @@ OptionSpec read_option(const CLI::Option& option) {
   for (const auto& name : option.get_lnames()) spec.names.push_back("--" + name);
   spec.description = option.get_description();
   spec.takes_value = option.get_expected_max() > 0;
-  spec.repeats = option.get_items_expected_max() > 1;
+  // A vector option, or a flag that counts (-vv).
+  spec.repeats = option.get_items_expected_max() > 1 ||
+                 option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
   if (spec.takes_value) {
     spec.value = read_value(option);
     if (spec.value.kind == ValueKind::kNone) spec.value.kind = ValueKind::kAny;

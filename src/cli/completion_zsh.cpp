@@ -90,8 +90,8 @@ std::string command_case(const CommandSpec& c, const CompletionModel& m) {
 std::string zsh_completion_script(const CompletionModel& m) {
   std::string out = fmt::format(
       "#compdef {0}\n"
-      "# zsh completion for {0}, written by `{0} completion zsh` ({0} {1}) from its\n"
-      "# command tree; regenerate it rather than edit it.\n\n"
+      "# zsh completion for {0}, written by `{0} completion zsh`\n"
+      "# ({0} {1}) from its command tree; regenerate it rather than edit it.\n\n"
       "# The names of the targets in the database the command line names with --db\n"
       "# (else REFRESHCTL_DB, else the default path); none when it does not exist.\n"
       "_{0}_targets() {{\n"

@@ -11,6 +11,7 @@ struct Bound {
   std::string db, file, state, name, expression;
   std::vector<std::string> targets;
   bool flag = false;
+  int verbose = 0;
 };
 
 class CompletionModelTest : public ::testing::Test {
@@ -18,6 +19,7 @@ class CompletionModelTest : public ::testing::Test {
   void SetUp() override {
     app_.add_option("--db", b_.db, "Database");
     app_.add_flag("-q,--quiet", b_.flag, "Quiet");
+    app_.add_flag("-v", b_.verbose, "More (repeatable)");
     auto* cmd = app_.add_subcommand("history", "Show refreshes");
     cmd->add_option("-t,--target", b_.targets, "Target")->type_name(kTargetNameType);
     cmd->add_option("-s,--state", b_.state, "State")->check(offered_choices({"failed", "ok"}));
@@ -44,6 +46,8 @@ TEST_F(CompletionModelTest, ReadsTheGlobalOptionsAndTheVisibleCommands) {
   EXPECT_TRUE(option(model.options, "--db").takes_value);
   EXPECT_FALSE(option(model.options, "-q").takes_value);
   EXPECT_EQ(option(model.options, "-q").names, (std::vector<std::string>{"-q", "--quiet"}));
+  EXPECT_FALSE(option(model.options, "-q").repeats);
+  EXPECT_TRUE(option(model.options, "-v").repeats) << "a flag that counts";
   ASSERT_EQ(model.commands.size(), 1u) << "the command in the empty group is hidden";
   EXPECT_EQ(model.commands[0].name, "history");
   EXPECT_EQ(find_option(model.commands[0].options, "--hidden"), nullptr);
