@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
+scripts/check-packages.sh build
 if [ -x tests/fuzz/run.sh ]; then
   FUZZ_SECONDS="${FUZZ_SECONDS:-60}" tests/fuzz/run.sh
 fi
