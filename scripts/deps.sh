@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config ca-certificates tzdata
   libcli11-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev libtomlplusplus-dev
-  nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libgmock-dev)
+  nlohmann-json3-dev libhowardhinnant-date-dev libpq-dev libgtest-dev libgmock-dev)
 test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev
   dpkg-dev file rpm lintian man-db bash-completion zsh fish)
 
