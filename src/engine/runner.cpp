@@ -132,6 +132,7 @@ Result<void> Runner::plan() {
   if (missed.empty()) return {};
   // A missed slot is only recorded: claimed as finished, never sent.
   std::vector<RefreshRecord*> records;
+  records.reserve(missed.size());
   for (Task* task : missed) records.push_back(&task->record);
   std::vector<bool> claimed;
   RCTL_TRY(ctx_.store.claim(records, &claimed));
