@@ -64,6 +64,10 @@ done
 grep -qx usr/share/licenses/refreshctl/LICENSE <<<"$rpm_files" || fail "the rpm lacks its LICENSE"
 
 deb_info=$(dpkg-deb -I "$deb")
+for field in 'Package: refreshctl' 'Section: admin' 'Priority: optional' \
+  'Maintainer: refreshctl maintainers <maintainers@refreshctl.example.org>'; do
+  grep -qx " $field" <<<"$deb_info" || fail "dpkg-deb -I shows no '$field'"
+done
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "the deb's Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 for p in libc6 libcurl4 libsqlite3-0 libdate-tz3 libfmt9; do
