@@ -10,9 +10,12 @@ build_packages=(cmake make g++ pkg-config ca-certificates tzdata
 # systemd: systemd-analyze checks the example units; bsdutils: script(1)
 # gives the terminal-output tests a pseudo-terminal. postgresql and pgbouncer:
 # the tests start throwaway servers of their own (scripts/pg-test-cluster.sh,
-# tests/support/pg_servers.h).
+# tests/support/pg_servers.h). dpkg-dev … lintian: the packages are built and
+# checked; man-db, bash-completion, zsh, fish: the man page and the completion
+# scripts are tried.
 test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium
-  systemd bsdutils openssl postgresql pgbouncer)
+  systemd bsdutils openssl postgresql pgbouncer
+  dpkg-dev file rpm lintian man-db bash-completion zsh fish)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;

@@ -27,5 +27,6 @@ stage sanitizer-suite env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 900 \
   -E '^(schedule\.croniter_oracle|style\.clang_format)$'
+stage packages scripts/check-packages.sh build
 stage fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
 stage tidy scripts/check-tidy.sh

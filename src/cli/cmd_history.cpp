@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/completion_model.h"
 #include "cli/options.h"
 #include "cli/output.h"
 #include "store/store.h"
@@ -21,6 +22,14 @@ struct HistoryOptions {
   int limit = 50;
 };
 
+std::vector<std::string> state_names() {
+  std::vector<std::string> names;
+  for (int s = 0; s <= static_cast<int>(RefreshState::kMissed); ++s) {
+    names.emplace_back(to_string(static_cast<RefreshState>(s)));
+  }
+  return names;
+}
+
 HistoryQuery make_query(const HistoryOptions& opt) {
   HistoryQuery q;
   q.targets = opt.targets;
@@ -29,10 +38,7 @@ HistoryQuery make_query(const HistoryOptions& opt) {
   if (!opt.state.empty()) {
     q.state = parse_refresh_state(opt.state);
     if (!q.state) {
-      std::vector<std::string> names;
-      for (int s = 0; s <= static_cast<int>(RefreshState::kMissed); ++s) {
-        names.emplace_back(to_string(static_cast<RefreshState>(s)));
-      }
+      auto names = state_names();
       throw Failure(kExitUsage,
                     fmt::format("--state \"{}\" is not a state{} (use one of: {})", opt.state,
                                 did_you_mean(opt.state, names), join(names, ", ")));
@@ -104,7 +110,8 @@ void setup_history(CLI::App& app, Context& ctx) {
   cmd->add_option("--data-version", opt->version, "Only this data version of the targets")
       ->type_name("VERSION");
   cmd->add_option("-s,--state", opt->state, "Only this state (succeeded, failed, ...)")
-      ->type_name("STATE");
+      ->type_name("STATE")
+      ->check(offered_choices(state_names()));
   cmd->add_option("--since", opt->since,
                   "Only since this time (2026-11-23T02:00:00Z) or this long ago (2h, 1d)")
       ->type_name("TIME|DURATION");

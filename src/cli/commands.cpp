@@ -64,6 +64,7 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_run(app, ctx);
   setup_history(app, ctx);
   setup_next(app, ctx);
+  setup_completion(app, ctx);
   setup_report(app, ctx);
 }
 

@@ -19,6 +19,7 @@ void setup_remove(CLI::App& app, Context& ctx);
 void setup_run(CLI::App& app, Context& ctx);
 void setup_history(CLI::App& app, Context& ctx);
 void setup_next(CLI::App& app, Context& ctx);
+void setup_completion(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
 
 }  // namespace refreshctl::cli
