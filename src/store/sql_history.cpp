@@ -173,12 +173,16 @@ Result<std::vector<RefreshRecord>> SqlStore::history(const HistoryQuery& q) {
 }
 
 Result<std::map<std::string, RefreshState>> SqlStore::last_states() {
+  // One index probe per target (refreshes_by_target_started) rather than a
+  // GROUP BY over the whole history: `list` stays fast at millions of rows.
+  // Newest as `history` orders them.
   auto rows = db().query(
-      "SELECT target, state FROM refreshes WHERE id IN "
-      "(SELECT max(id) FROM refreshes GROUP BY target)");
+      "SELECT t.name, (SELECT f.state FROM refreshes f WHERE f.target = t.name "
+      "ORDER BY f.started_at DESC, f.id DESC LIMIT 1) FROM targets t");
   if (!rows.ok()) return std::move(rows).take_error();
   std::map<std::string, RefreshState> out;
   for (const auto& row : *rows) {
+    if (row.is_null(1)) continue;  // no refresh yet
     if (auto state = parse_refresh_state(row.text(1))) out[row.text(0)] = *state;
   }
   return out;

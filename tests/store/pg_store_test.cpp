@@ -163,7 +163,9 @@ TEST_F(PostgresStore, ReadOnlyOpeningOfAnEmptyDatabaseIsAnErrorThatSaysSoAndCrea
 // that schema had it: opening migrates it and keeps the target.
 TEST_F(PostgresStore, MigratesFromEveryEarlierSchemaVersionKeepingTargets) {
   int latest = migrations().back().version;
-  for (int from = 1; from < latest; ++from) {
+  for (const auto& earlier : migrations()) {
+    int from = earlier.version;  // the numbers may have gaps
+    if (from >= latest) break;
     auto db = TestDb::on_server(test_cluster_conninfo());
     std::string schema = "CREATE TABLE schema_version (version INTEGER NOT NULL);";
     for (const auto& m : migrations()) {

@@ -154,6 +154,8 @@ TEST_P(Store, ABatchClaimSaysOfEachRecordWhetherItWasClaimed) {
 }
 
 TEST_P(Store, HistoryFiltersAndOrdersNewestFirst) {
+  // last_states() reports applied targets only, as `list` shows them.
+  ASSERT_TRUE(store_->apply({{sample("odd"), "x"}, {sample("even"), "x"}}, at(1)).ok());
   auto run = *store_->begin_run({0, at(1000), "host", 1});
   std::vector<RefreshRecord> records;
   for (int i = 0; i < 6; ++i) {
