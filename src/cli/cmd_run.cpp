@@ -14,6 +14,7 @@
 #include "cli/run_observers.h"
 #include "cli/target_commands.h"
 #include "config/template.h"
+#include "engine/retention.h"
 #include "engine/runner.h"
 #include "http/client.h"
 #include "store/store.h"
@@ -32,6 +33,21 @@ struct RunCommandOptions {
 };
 
 std::atomic<int> g_stop_signal{0};
+
+// keep_history, at most once an hour, after the refreshes so that pruning
+// never delays a trigger. A failure here is told but changes neither the
+// refreshes nor the exit code: the history is only kept longer.
+void prune_by_keep_history(Store& store, engine::RunObserver& observer, TimePoint now) {
+  auto pruned = engine::apply_retention(store, now);
+  if (!pruned.ok()) {
+    observer.on_warning(fmt::format(
+        "could not prune the history by keep_history ({}); the next run an hour on tries again",
+        pruned.error()));
+  } else if (*pruned && (*pruned)->total > 0) {
+    observer.on_note(
+        fmt::format("pruned {} refreshes older than their keep_history", (*pruned)->total));
+  }
+}
 
 void on_stop_signal(int sig) { g_stop_signal = sig; }
 
@@ -74,6 +90,7 @@ void run_run(const RunCommandOptions& opt, Context& ctx) {
   if (opt.dry_run) return;
   try {
     observer->on_note(summary_line(summary));
+    if (!summary.stopped) prune_by_keep_history(*store, *observer, clock.now());
   } catch (const std::exception&) {
     // stdout is gone; the exit code still tells how the refreshes went
   }

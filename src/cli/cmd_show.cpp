@@ -10,9 +10,12 @@
 #include "cli/target_commands.h"
 #include "cli/target_json.h"
 #include "config/target_file.h"
+#include "util/duration.h"
 
 namespace refreshctl::cli {
 namespace {
+
+std::string default_keep_history() { return format_duration(kDefaultKeepHistory); }
 
 struct ShowOptions {
   std::string name;
@@ -28,11 +31,17 @@ void run_show(const ShowOptions& opt, Context& ctx) {
     nlohmann::json out = target_json(record.target);
     out["revision"] = record.revision;
     out["revision_created_at"] = format_rfc3339(record.revision_created_at);
+    // The canonical TOML leaves a default keep_history out; say it anyway.
+    if (!out.contains("keep_history")) out["keep_history"] = default_keep_history();
     print_json(out);
     return;
   }
-  fmt::print("# {} revision {}, made {}\n{}", record.target.name, record.revision,
-             format_rfc3339(record.revision_created_at), to_toml(record.target));
+  fmt::print("# {} revision {}, made {}\n", record.target.name, record.revision,
+             format_rfc3339(record.revision_created_at));
+  if (record.target.keep_history == kDefaultKeepHistory) {
+    fmt::print("# keep_history = \"{}\" (the default)\n", default_keep_history());
+  }
+  fmt::print("{}", to_toml(record.target));
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_next(app, ctx);
   setup_completion(app, ctx);
   setup_report(app, ctx);
+  setup_prune(app, ctx);
 }
 
 }  // namespace refreshctl::cli

@@ -21,5 +21,6 @@ void setup_history(CLI::App& app, Context& ctx);
 void setup_next(CLI::App& app, Context& ctx);
 void setup_completion(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
+void setup_prune(CLI::App& app, Context& ctx);
 
 }  // namespace refreshctl::cli

@@ -50,6 +50,9 @@ struct HttpSpec {
   bool operator==(const HttpSpec&) const = default;
 };
 
+// keep_history when a target does not say.
+inline constexpr Millis kDefaultKeepHistory = std::chrono::days(90);
+
 struct Target {
   std::string name;
   std::string data_type;
@@ -69,6 +72,9 @@ struct Target {
   RefreshRequestSpec refresh;
   StatusRequestSpec status;
   HttpSpec http;
+  // How long its refreshes stay in the history before `run` prunes them
+  // (keep_history); nullopt: "forever".
+  std::optional<Millis> keep_history{kDefaultKeepHistory};
   bool operator==(const Target&) const = default;
 };
 

@@ -281,6 +281,17 @@ Result<double> read_backoff(const toml::node& n) {
   return v;
 }
 
+// "forever" (nullopt), or a duration of at least an hour: a shorter one
+// would prune refreshes that runs of the same hour still show.
+Result<std::optional<Millis>> read_keep_history(const toml::node& n) {
+  if (auto s = n.value<std::string>(); s && *s == "forever") return std::optional<Millis>();
+  auto d = read_duration(n, std::chrono::hours(1));
+  if (!d.ok()) {
+    return make_error(fmt::format("{}; or \"forever\" to keep every refresh", d.error()));
+  }
+  return std::optional<Millis>(*d);
+}
+
 auto non_empty_strings() {
   return [](const toml::node& n) -> Result<std::vector<std::string>> {
     auto v = read_strings(n);
@@ -318,6 +329,8 @@ const std::vector<Field>& target_fields() {
             [](Target& t, Millis v) { t.retry_delay = v; }),
       field("retrigger_unknown", bool_parser(), [](Target& t, bool v) { t.retrigger_unknown = v; }),
       field("enabled", bool_parser(), [](Target& t, bool v) { t.enabled = v; }),
+      field("keep_history", read_keep_history,
+            [](Target& t, std::optional<Millis> v) { t.keep_history = v; }),
   };
   return fields;
 }

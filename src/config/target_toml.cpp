@@ -113,6 +113,10 @@ std::string to_toml(const Target& t) {
   w.line("retry_delay", duration(t.retry_delay));
   w.line("retrigger_unknown", t.retrigger_unknown ? "true" : "false");
   w.line("enabled", t.enabled ? "true" : "false");
+  // Only when not the default: revisions stored before keep_history existed
+  // stay canonical, so applying an unchanged file makes no new revision.
+  w.line_if(t.keep_history != kDefaultKeepHistory, "keep_history",
+            t.keep_history ? duration(*t.keep_history) : quote("forever"));
 
   w.header("[target.refresh]");
   w.line("method", quote(t.refresh.method));

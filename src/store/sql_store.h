@@ -50,6 +50,10 @@ class SqlStore : public Store {
                                                     TimePoint slot) override;
   Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) override;
   Result<std::map<std::string, RefreshState>> last_states() override;
+  Result<int64_t> prune(const PruneScope& scope, int limit) override;
+  Result<int64_t> count_prunable(const PruneScope& scope) override;
+  Result<bool> claim_retention(TimePoint now, Millis every) override;
+  Result<void> record_retention(int64_t deleted) override;
 
  protected:
   // The backend's locks. acquire() returns, per id, whether this store now

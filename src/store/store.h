@@ -70,6 +70,17 @@ struct HistoryQuery {
   int limit = 50;
 };
 
+// Which refreshes of one target prune may delete: finished ones that started
+// before `before`. Never a refresh still open, never one of a slot at or
+// after `keep_from` (the target's due slot: the planner reads it to know
+// that slot is done), and never one of the newest slot of its (target,
+// version).
+struct PruneScope {
+  std::string target;
+  TimePoint before;
+  std::optional<TimePoint> keep_from;
+};
+
 struct RunInfo {
   int64_t id = 0;
   TimePoint started_at;
@@ -170,6 +181,19 @@ class Store {
   virtual Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) = 0;
   // The state of each target's newest refresh, by target name.
   virtual Result<std::map<std::string, RefreshState>> last_states() = 0;
+
+  // --- retention ---------------------------------------------------------
+  // Deletes up to `limit` refreshes of the scope, as one short transaction;
+  // returns how many it deleted (fewer than `limit`: none are left).
+  virtual Result<int64_t> prune(const PruneScope& scope, int limit) = 0;
+  // How many refreshes prune() would delete of the scope, deleting nothing.
+  virtual Result<int64_t> count_prunable(const PruneScope& scope) = 0;
+  // Takes the turn of the automatic retention: true, with `now` recorded,
+  // when no retention started in the `every` before `now` (on any host);
+  // false when one did, and nothing changes.
+  virtual Result<bool> claim_retention(TimePoint now, Millis every) = 0;
+  // Records how many refreshes the retention that was claimed deleted.
+  virtual Result<void> record_retention(int64_t deleted) = 0;
 };
 
 // The default SQLite path of SPEC §3 for this user.
