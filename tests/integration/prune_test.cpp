@@ -1,6 +1,8 @@
 // `refreshctl prune` and the retention of `refreshctl run`, end to end: the
 // real binary on a SQLite file and on PostgreSQL, history aged behind its
 // back.
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "integration/run_fixture.h"
