@@ -69,7 +69,7 @@ def rows(count, targets, now_ms):
                 state, error = "failed", "the cube said FAILED"
             elif n % 100 == 1:
                 state, error = "timed_out", "no final state after 45m"
-            run_id = (slot - start) // HOUR_MS + 1
+            run_id = max(0, slot - start) // HOUR_MS + 1
             yield (run_id, f"t{t:05d}", 1, "v1", slot, 0, state, slot, slot + 200,
                    slot + 60000, slot + 2700000, 12, f"job-{n}", 200, error)
 
