@@ -183,7 +183,8 @@ def main():
             con.commit()
             con.close()
         else:
-            database.psql(retention)
+            subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", retention],
+                           check=True, stdout=subprocess.DEVNULL)
 
         print(f"database:       {args.db if args.db in ('sqlite', 'postgres') else 'postgresql'}, "
               f"{os.cpu_count()} cores")
