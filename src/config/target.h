@@ -69,6 +69,9 @@ struct Target {
   RefreshRequestSpec refresh;
   StatusRequestSpec status;
   HttpSpec http;
+  // Targets whose fresh data a slot of this one waits for (SPEC §10): names,
+  // checked at apply for unknown ones and cycles.
+  std::vector<std::string> after;
   bool operator==(const Target&) const = default;
 };
 

@@ -113,6 +113,7 @@ std::string to_toml(const Target& t) {
   w.line("retry_delay", duration(t.retry_delay));
   w.line("retrigger_unknown", t.retrigger_unknown ? "true" : "false");
   w.line("enabled", t.enabled ? "true" : "false");
+  w.line_if(!t.after.empty(), "after", strings(t.after));
 
   w.header("[target.refresh]");
   w.line("method", quote(t.refresh.method));
