@@ -51,11 +51,12 @@ void check_after(Store& store, const std::vector<TargetChange>& changes) {
   for (const auto& change : changes) after[change.target.name] = change.target.after;
   // A stored target may still name one removed since: that is its own
   // problem (it waits, saying why), not this change's.
-  for (auto& [name, names] : after) {
+  for (auto& entry : after) {
+    const std::string& name = entry.first;
     bool changed = std::any_of(changes.begin(), changes.end(),
                                [&](const TargetChange& c) { return c.target.name == name; });
     if (changed) continue;
-    std::erase_if(names, [&](const std::string& n) { return after.count(n) == 0; });
+    std::erase_if(entry.second, [&](const std::string& n) { return after.count(n) == 0; });
   }
   auto checked = check_dependencies(after);
   if (!checked.ok()) {
