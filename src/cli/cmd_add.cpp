@@ -124,6 +124,8 @@ void setup_add(CLI::App& app, Context& ctx) {
   text("--retry-delay", opt->retry_delay, "DURATION", "Wait before a retry (1m)");
   cmd->add_flag("--retrigger-unknown", t.retrigger_unknown, "Retry refreshes left unknown");
   cmd->add_flag("--disabled", opt->disabled, "Create the target disabled");
+  cmd->add_option("--after", t.after, "A target whose fresh data a slot waits for (repeatable)")
+      ->type_name("TARGET");
   set_examples(cmd,
                {"refreshctl add sales-cube --data-type sales --data-version 2026-11 \\",
                 "    --refresh-url https://cubes.example.com/api/refresh --job-id /jobId \\",

@@ -73,6 +73,12 @@ std::unique_ptr<Store> open_for_check(const GlobalOptions& global) {
 
 void run_check(const std::vector<LoadedTarget>& loaded, Context& ctx) {
   auto store = open_for_check(ctx.global);
+  if (store) {
+    std::vector<TargetChange> changes;
+    changes.reserve(loaded.size());
+    for (const auto& t : loaded) changes.push_back({t.target, t.source, {}});
+    check_after(*store, changes);
+  }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& t : loaded) {
     std::optional<TargetRecord> stored;

@@ -44,11 +44,13 @@ void run_list(Context& ctx) {
            {"enabled", t.enabled},
            {"revision", record.revision},
            {"next_slot", next ? nlohmann::json(format_rfc3339(*next)) : nlohmann::json()},
-           {"last_state", last_state ? nlohmann::json(*last_state) : nlohmann::json()}});
+           {"last_state", last_state ? nlohmann::json(*last_state) : nlohmann::json()},
+           {"after", t.after}});
       continue;
     }
     std::string schedule = t.schedule.empty() ? "(every run)" : t.schedule;
     if (!t.schedule.empty() && t.timezone != "UTC") schedule += " " + t.timezone;
+    if (!t.after.empty()) schedule += ", after " + join(t.after, ",");  // what its slots wait for
     // On a terminal the next slot is shown in the target's own zone, as its
     // schedule is written.
     std::string next_text = next ? format_time_in_zone(*next, t.timezone, style) : "-";

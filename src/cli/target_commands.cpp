@@ -4,10 +4,13 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "config/dependencies.h"
 #include "util/text.h"
 
 namespace refreshctl::cli {
@@ -36,6 +39,30 @@ namespace {
 }
 
 }  // namespace
+
+void check_after(Store& store, const std::vector<TargetChange>& changes) {
+  bool any = std::any_of(changes.begin(), changes.end(),
+                         [](const TargetChange& c) { return !c.target.after.empty(); });
+  if (!any) return;  // nothing changed can close a cycle or name an unknown target
+  std::map<std::string, std::vector<std::string>> after;
+  for (const auto& stored : unwrap(store.targets(), kExitDatabase)) {
+    after[stored.target.name] = stored.target.after;
+  }
+  for (const auto& change : changes) after[change.target.name] = change.target.after;
+  // A stored target may still name one removed since: that is its own
+  // problem (it waits, saying why), not this change's.
+  for (auto& entry : after) {
+    const std::string& name = entry.first;
+    bool changed = std::any_of(changes.begin(), changes.end(),
+                               [&](const TargetChange& c) { return c.target.name == name; });
+    if (changed) continue;
+    std::erase_if(entry.second, [&](const std::string& n) { return after.count(n) == 0; });
+  }
+  auto checked = check_dependencies(after);
+  if (!checked.ok()) {
+    throw Failure(kExitUsage, checked.error() + "; nothing was applied");
+  }
+}
 
 TargetRecord require_target(Store& store,
                             const std::string& name,
@@ -73,6 +100,7 @@ ChangeAuthor current_author() {
 }
 
 void apply_and_report(Store& store, std::vector<TargetChange> changes, bool json) {
+  check_after(store, changes);
   ChangeAuthor author = current_author();
   for (auto& change : changes) change.author = author;
   auto results = unwrap(store.apply(changes, SystemClock().now()), kExitDatabase);

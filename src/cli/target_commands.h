@@ -22,8 +22,14 @@ TargetRecord require_target(Store& store,
 // user: "alice as refreshctl") and the host name.
 ChangeAuthor current_author();
 
+// Fails with exit 2, naming them, when the changed targets' `after` lists
+// name a target that neither the database nor the changes hold, or close a
+// cycle ("a → b → a").
+void check_after(Store& store, const std::vector<TargetChange>& changes);
+
 // Writes the targets as new revisions and prints "created / updated (rev N) /
-// unchanged" per target (or JSON). Fails with exit 3 if the store fails.
+// unchanged" per target (or JSON). Fails with exit 2 for check_after's
+// problems, with exit 3 if the store fails.
 void apply_and_report(Store& store, std::vector<TargetChange> changes, bool json);
 
 }  // namespace refreshctl::cli

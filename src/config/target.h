@@ -75,6 +75,9 @@ struct Target {
   // How long its refreshes stay in the history before `run` prunes them
   // (keep_history); nullopt: "forever".
   std::optional<Millis> keep_history{kDefaultKeepHistory};
+  // Targets whose fresh data a slot of this one waits for (SPEC §10): names,
+  // checked at apply for unknown ones and cycles.
+  std::vector<std::string> after;
   bool operator==(const Target&) const = default;
 };
 

@@ -236,6 +236,23 @@ Result<std::vector<std::string>> read_versions(const toml::node& n) {
   return versions;
 }
 
+// Target names, each once; whether they exist is checked at apply, against
+// the database and every file applied with this one.
+Result<std::vector<std::string>> read_after(const toml::node& n) {
+  auto names = read_strings(n);
+  if (!names.ok()) return names;
+  std::set<std::string> seen;
+  for (const auto& name : *names) {
+    if (!is_valid_target_name(name)) {
+      return make_error(
+          fmt::format("\"{}\" is not a valid target name (use 1-128 of A-Z a-z 0-9 . _ -)",
+                      escape_for_terminal(name)));
+    }
+    if (!seen.insert(name).second) return make_error(fmt::format("\"{}\" is listed twice", name));
+  }
+  return names;
+}
+
 Result<std::string> read_data_type(const toml::node& n) {
   auto s = read_string(n);
   if (!s.ok()) return s;
@@ -331,6 +348,8 @@ const std::vector<Field>& target_fields() {
       field("enabled", bool_parser(), [](Target& t, bool v) { t.enabled = v; }),
       field("keep_history", read_keep_history,
             [](Target& t, std::optional<Millis> v) { t.keep_history = v; }),
+      field("after", read_after,
+            [](Target& t, std::vector<std::string> v) { t.after = std::move(v); }),
   };
   return fields;
 }

@@ -117,6 +117,7 @@ std::string to_toml(const Target& t) {
   // stay canonical, so applying an unchanged file makes no new revision.
   w.line_if(t.keep_history != kDefaultKeepHistory, "keep_history",
             t.keep_history ? duration(*t.keep_history) : quote("forever"));
+  w.line_if(!t.after.empty(), "after", strings(t.after));
 
   w.header("[target.refresh]");
   w.line("method", quote(t.refresh.method));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/after.h"
 #include "schedule/slots.h"
 #include "util/duration.h"
 #include "util/text.h"
@@ -54,8 +55,12 @@ std::string missed_note(const Target& t, TimePoint slot, Millis late) {
                      format_duration(late), format_duration(t.starting_deadline.value_or(late)));
 }
 
-Result<std::vector<PlannedRefresh>> plan_target(
-    Store& store, const TargetRecord& record, TimePoint now, TimePoint schedule_now, bool manual) {
+Result<std::vector<PlannedRefresh>> plan_target(Store& store,
+                                                const TargetRecord& record,
+                                                TimePoint now,
+                                                TimePoint schedule_now,
+                                                bool manual,
+                                                std::string* waiting) {
   const Target& t = record.target;
   schedule::DueSlot due{std::chrono::floor<std::chrono::seconds>(schedule_now), false};
   if (!manual) {
@@ -67,6 +72,17 @@ Result<std::vector<PlannedRefresh>> plan_target(
   auto existing = store.slot_refreshes(t.name, due.slot);
   if (!existing.ok()) return std::move(existing).take_error();
   std::vector<PlannedRefresh> out;
+  // Only a slot's first attempts wait for `after`; retries of a slot that
+  // started go on. Read only when there is such an attempt to make.
+  std::optional<std::string> wait_reason;
+  auto must_wait = [&]() -> Result<bool> {
+    if (!wait_reason) {
+      auto why = waiting_for(store, t, due.slot);
+      if (!why.ok()) return std::move(why).take_error();
+      wait_reason = std::move(why).value();
+    }
+    return !wait_reason->empty();
+  };
   for (const auto& version : t.versions) {
     const RefreshRecord* last = nullptr;  // the highest attempt of this version
     for (const auto& r : *existing) {
@@ -77,9 +93,18 @@ Result<std::vector<PlannedRefresh>> plan_target(
       if (auto retry = plan_retry(t, *last)) out.push_back(*retry);
       continue;
     }
+    auto wait = must_wait();
+    if (!wait.ok()) return std::move(wait).take_error();
+    if (*wait && !due.missed) continue;  // nothing recorded: a later run (or check) takes it
     PlannedRefresh p{version, due.slot, 0, now, due.missed, ""};
-    if (due.missed) p.missed_note = missed_note(t, due.slot, schedule_now - due.slot);
+    if (due.missed) {
+      p.missed_note = missed_note(t, due.slot, schedule_now - due.slot);
+      if (*wait) p.missed_note += "; it " + *wait_reason;
+    }
     out.push_back(std::move(p));
+  }
+  if (waiting != nullptr && wait_reason && !wait_reason->empty() && !due.missed) {
+    *waiting = fmt::format("slot {} is not yet due: it {}", format_rfc3339(due.slot), *wait_reason);
   }
   return out;
 }

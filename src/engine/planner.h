@@ -33,8 +33,15 @@ Result<Selection> select_targets(Store& store, const std::vector<std::string>& n
 // The refreshes of `target` due at `schedule_now` (the run's idea of the
 // time, shifted by --at) that are not yet recorded. `manual` (--now) uses
 // schedule_now as the slot, whatever the schedule. Reads the slot's records.
-Result<std::vector<PlannedRefresh>> plan_target(
-    Store& store, const TargetRecord& target, TimePoint now, TimePoint schedule_now, bool manual);
+// A slot whose `after` targets have no fresh data yet is not planned (unless
+// it is missed); `waiting`, when given, is then set to why ("slot … is not
+// yet due: it waits for dataset: …"), and left alone otherwise.
+Result<std::vector<PlannedRefresh>> plan_target(Store& store,
+                                                const TargetRecord& target,
+                                                TimePoint now,
+                                                TimePoint schedule_now,
+                                                bool manual,
+                                                std::string* waiting = nullptr);
 
 // The attempt to make after `last` ended, if the target allows another.
 std::optional<PlannedRefresh> plan_retry(const Target& target, const RefreshRecord& last);

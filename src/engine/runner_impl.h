@@ -46,6 +46,7 @@ enum class WorkState {
   kLocked,    // this run holds it and works on it
   kReleased,  // done, unlocked
   kSkipped,   // busy in another run; left to it
+  kBlocked,   // its slot waits for its `after` targets; planned again when one ends here
 };
 
 struct TargetWork {
@@ -53,9 +54,10 @@ struct TargetWork {
   int64_t id = 0;
   const TargetRecord* current = nullptr;  // null: only open refreshes to finish
   WorkState state = WorkState::kQueued;
-  int demand = 1;      // refreshes it may run at once, for sharing --max-concurrency
-  int unfinished = 0;  // its tasks not yet finished (retries waiting included)
-  int active = 0;      // its tasks in flight
+  int demand = 1;       // refreshes it may run at once, for sharing --max-concurrency
+  int unfinished = 0;   // its tasks not yet finished (retries waiting included)
+  int active = 0;       // its tasks in flight
+  std::string waiting;  // why its slot waits for its `after` targets, as last noted
 };
 
 enum class TimerKind { kStart, kResend, kPoll, kDeadline };
@@ -102,6 +104,10 @@ class Runner {
   Result<const TargetRecord*> revision_of(const std::string& name, int revision);
   void start_successor(Task& older);
 
+  // runner_after.cpp
+  void note_waiting(TargetWork& work, const std::string& why);
+  Result<void> recheck_blocked(const std::vector<TargetWork*>& ended);
+
   // runner_store.cpp
   Result<void> store_failed(Error error);
   Result<void> try_reconnect();
@@ -131,6 +137,7 @@ class Runner {
   std::map<std::string, std::unique_ptr<TargetWork>> work_;
   std::deque<TargetWork*> queue_;     // to lock, in this order
   std::vector<TargetWork*> waiting_;  // busy; tried again until wait_until_
+  std::vector<TargetWork*> blocked_;  // waiting for their `after` targets (kBlocked)
   TimePoint wait_until_{};
   TimePoint next_wait_try_{};
   int reserved_ = 0;  // sum of the demands of the locked targets

@@ -60,10 +60,18 @@ Result<void> Runner::find_work(const Selection& selection) {
     records_.push_back(std::make_unique<TargetRecord>(t));
     const TargetRecord* record = records_.back().get();
     by_revision_[{t.target.name, t.revision}] = record;
-    auto due = plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual);
+    std::string waiting;
+    auto due = plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual, &waiting);
     if (!due.ok()) return std::move(due).take_error();
     int opened = open_count.count(t.target.name) ? open_count[t.target.name] : 0;
-    if (due->empty() && opened == 0) continue;
+    if (due->empty() && opened == 0) {
+      if (waiting.empty()) continue;
+      TargetWork* w = add_work(t.target.name, t.id, record);
+      w->state = WorkState::kBlocked;
+      blocked_.push_back(w);
+      note_waiting(*w, waiting);
+      continue;
+    }
     TargetWork* w = add_work(t.target.name, t.id, record);
     w->demand = std::clamp(static_cast<int>(due->size()) + opened, 1, t.target.max_concurrency);
     (opened > 0 ? resuming : planned).push_back(w);
@@ -219,11 +227,13 @@ Result<void> Runner::start_target(TargetWork& work) {
     if (!revision.ok()) return requeue(std::move(revision).take_error());
   }
   std::vector<PlannedRefresh> planned;
+  std::string waiting;
   if (work.current != nullptr) {
-    auto due = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual);
+    auto due = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual, &waiting);
     if (!due.ok()) return requeue(std::move(due).take_error());
     planned = std::move(due).value();
   }
+  if (!waiting.empty()) note_waiting(work, waiting);  // blocked again once released
   std::map<std::string, Task*> open_versions;
   for (auto& record : *open) {
     auto task = resume(work, std::move(record));
@@ -365,7 +375,7 @@ Result<void> Runner::release_finished() {
   }
   auto released = ctx_.store.unlock_targets(ids);
   if (!released.ok()) return store_failed(std::move(released).take_error());
-  return {};
+  return recheck_blocked(ended);
 }
 
 Result<const TargetRecord*> Runner::revision_of(const std::string& name, int revision) {

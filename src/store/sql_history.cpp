@@ -145,6 +145,28 @@ Result<std::vector<RefreshRecord>> SqlStore::slot_refreshes(const std::string& t
                           {target, to_millis(slot)});
 }
 
+Result<std::vector<RefreshRecord>> SqlStore::latest_refreshes(const std::string& target) {
+  // The unique key (target, version, slot, attempt) serves both lookups.
+  return select_refreshes(
+      "WHERE f.target = ? AND NOT EXISTS (SELECT 1 FROM refreshes n WHERE n.target = f.target "
+      "AND n.version = f.version AND (n.slot > f.slot OR (n.slot = f.slot AND n.attempt > "
+      "f.attempt))) ORDER BY f.version",
+      {target});
+}
+
+Result<std::optional<TimePoint>> SqlStore::last_ran_before(const std::string& target,
+                                                           TimePoint slot) {
+  auto row = sql::query_one(db(),
+                            "SELECT max(started_at) FROM refreshes WHERE target = ? AND slot < ? "
+                            "AND state <> 'missed'",
+                            {target, to_millis(slot)});
+  if (!row.ok()) return std::move(row).take_error();
+  if (!*row) return std::optional<TimePoint>();
+  auto ms = (*row)->optional_integer(0);
+  if (!ms) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(from_millis(*ms));
+}
+
 Result<std::vector<RefreshRecord>> SqlStore::history(const HistoryQuery& q) {
   std::vector<std::string> conditions;
   sql::Params params;

@@ -48,6 +48,9 @@ class SqlStore : public Store {
   Result<std::vector<RefreshRecord>> open_refreshes(const std::string& target) override;
   Result<std::vector<RefreshRecord>> slot_refreshes(const std::string& target,
                                                     TimePoint slot) override;
+  Result<std::vector<RefreshRecord>> latest_refreshes(const std::string& target) override;
+  Result<std::optional<TimePoint>> last_ran_before(const std::string& target,
+                                                   TimePoint slot) override;
   Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) override;
   Result<std::map<std::string, RefreshState>> last_states() override;
   Result<int64_t> prune(const PruneScope& scope, int limit) override;

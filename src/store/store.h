@@ -177,6 +177,13 @@ class Store {
   // Every refresh of `target` for `slot`, all versions and attempts.
   virtual Result<std::vector<RefreshRecord>> slot_refreshes(const std::string& target,
                                                             TimePoint slot) = 0;
+  // The newest refresh of each version of `target` (latest slot, then
+  // highest attempt), by version; empty when it has none.
+  virtual Result<std::vector<RefreshRecord>> latest_refreshes(const std::string& target) = 0;
+  // When `target` last ran before `slot`: the latest start of its refreshes
+  // of earlier slots that were not missed. nullopt: it never ran before.
+  virtual Result<std::optional<TimePoint>> last_ran_before(const std::string& target,
+                                                           TimePoint slot) = 0;
   // Newest first.
   virtual Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) = 0;
   // The state of each target's newest refresh, by target name.
