@@ -50,6 +50,15 @@ struct HttpSpec {
   bool operator==(const HttpSpec&) const = default;
 };
 
+// [target.notify]: who hears of this target's refreshes (SPEC §4). URLs and
+// header values are templates; secrets in them are ${env:}/${file:}.
+struct NotifySpec {
+  std::string on_failure;  // POSTed a JSON summary of each failed refresh
+  std::string ping;        // healthchecks.io: <ping>/start, <ping>, <ping>/fail
+  HeaderList headers;      // sent with every notification
+  bool operator==(const NotifySpec&) const = default;
+};
+
 struct Target {
   std::string name;
   std::string data_type;
@@ -69,6 +78,7 @@ struct Target {
   RefreshRequestSpec refresh;
   StatusRequestSpec status;
   HttpSpec http;
+  NotifySpec notify;
   bool operator==(const Target&) const = default;
 };
 

@@ -50,6 +50,8 @@ class SqlStore : public Store {
                                                     TimePoint slot) override;
   Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) override;
   Result<std::map<std::string, RefreshState>> last_states() override;
+  Result<void> record_notifications(const std::vector<NotificationRecord>& records) override;
+  Result<std::vector<NotificationRecord>> notifications(int64_t run_id) override;
 
  protected:
   // The backend's locks. acquire() returns, per id, whether this store now
