@@ -101,8 +101,8 @@ void read_sub_table(const toml::table& parent,
 Target read_target(const toml::table& table, const std::string& file, Problems& problems) {
   size_t before = problems.size();
   Target target;
-  read_table(table, config_detail::target_fields(), {"refresh", "status", "http", "notify"}, "", file, target,
-             problems);
+  read_table(table, config_detail::target_fields(), {"refresh", "status", "http", "notify"}, "",
+             file, target, problems);
   read_sub_table(table, "refresh", config_detail::refresh_fields(), true, file, target, problems);
   read_sub_table(table, "status", config_detail::status_fields(), true, file, target, problems);
   read_sub_table(table, "http", config_detail::http_fields(), false, file, target, problems);

@@ -75,12 +75,14 @@ struct Notifier::State {
   std::vector<std::unique_ptr<Item>> items;
   std::vector<NotificationRecord> ended;
 
-  State(http::Client& h, const Clock& c, const ReferenceResolver& r, RunObserver& o,
-        NotifyLimits l)
+  State(http::Client& h, const Clock& c, const ReferenceResolver& r, RunObserver& o, NotifyLimits l)
       : http(h), clock(c), resolver(r), observer(o), limits(l) {}
 
-  void queue(const Target& target, NotificationRecord record, std::string label,
-             const TemplateVars& vars, std::string body);
+  void queue(const Target& target,
+             NotificationRecord record,
+             std::string label,
+             const TemplateVars& vars,
+             std::string body);
   void end(Item& item, bool sent, const std::string& error);
   void send(const std::shared_ptr<State>& self, Item& item);
   void answered(Item& item, const http::Response& response);
@@ -88,8 +90,11 @@ struct Notifier::State {
 
 // Builds the request; one that cannot be built (a reference that does not
 // resolve) ends failed at once.
-void Notifier::State::queue(const Target& target, NotificationRecord record, std::string label,
-                            const TemplateVars& vars, std::string body) {
+void Notifier::State::queue(const Target& target,
+                            NotificationRecord record,
+                            std::string label,
+                            const TemplateVars& vars,
+                            std::string body) {
   auto item = std::make_unique<Item>();
   item->record = std::move(record);
   item->record.run_id = run.run_id;
@@ -139,12 +144,12 @@ void Notifier::State::end(Item& item, bool sent, const std::string& error) {
   item.record.sent_at = clock.now();
   std::string to = item.request.url.empty() ? "its URL" : where(item.request.url);
   if (sent) {
-    observer.on_note(fmt::format("sent {} to {} (HTTP {})", item.label, to,
-                                 item.record.http_status));
+    observer.on_note(
+        fmt::format("sent {} to {} (HTTP {})", item.label, to, item.record.http_status));
   } else {
     observer.on_warning(fmt::format(
-        "could not send {} to {} after {} tr{}: {}; the refreshes' outcome stands", item.label,
-        to, item.record.attempts, item.record.attempts == 1 ? "y" : "ies", item.record.error));
+        "could not send {} to {} after {} tr{}: {}; the refreshes' outcome stands", item.label, to,
+        item.record.attempts, item.record.attempts == 1 ? "y" : "ies", item.record.error));
   }
   ended.push_back(item.record);
 }
@@ -207,9 +212,10 @@ void Notifier::ping(const Target& target, PingKind kind) {
   NotificationRecord n;
   n.kind = kind_name(kind);
   n.url = target.notify.ping;
-  std::string label = fmt::format("the {} ping of {}", kind == PingKind::kStart     ? "start"
-                                                        : kind == PingKind::kSuccess ? "success"
-                                                                                     : "fail",
+  std::string label = fmt::format("the {} ping of {}",
+                                  kind == PingKind::kStart     ? "start"
+                                  : kind == PingKind::kSuccess ? "success"
+                                                               : "fail",
                                   target.name);
   TemplateVars vars{{"target", target.name}, {"data_type", target.data_type}};
   state_->queue(target, std::move(n), std::move(label), vars, "");
@@ -223,10 +229,9 @@ void Notifier::pump() {
     if (!item->done && !item->in_flight && item->next_at <= now) state_->send(state_, *item);
   }
   auto& items = state_->items;
-  items.erase(std::remove_if(items.begin(), items.end(),
-                             [](const std::unique_ptr<State::Item>& i) {
-                               return i->done && !i->in_flight;
-                             }),
+  items.erase(std::remove_if(
+                  items.begin(), items.end(),
+                  [](const std::unique_ptr<State::Item>& i) { return i->done && !i->in_flight; }),
               items.end());
 }
 
@@ -240,7 +245,8 @@ Millis Notifier::wait_time(Millis cap) const {
   Millis wait = cap;
   for (const auto& item : state_->items) {
     if (item->done || item->in_flight) continue;
-    wait = std::min(wait, std::max(Millis(0), std::chrono::duration_cast<Millis>(item->next_at - now)));
+    wait = std::min(wait,
+                    std::max(Millis(0), std::chrono::duration_cast<Millis>(item->next_at - now)));
   }
   return wait;
 }

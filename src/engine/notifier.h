@@ -29,8 +29,8 @@ namespace refreshctl::engine {
 enum class PingKind { kStart, kSuccess, kFail };
 
 struct NotifyLimits {
-  int attempts = 3;              // tries of one notification
-  Millis first_backoff{500};     // before the second try; doubled after each
+  int attempts = 3;               // tries of one notification
+  Millis first_backoff{500};      // before the second try; doubled after each
   Millis connect_timeout{3'000};  // per try
   Millis total_timeout{5'000};    // per try
   Millis end_wait{5'000};         // how long a run waits at its end for those still out

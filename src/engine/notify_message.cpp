@@ -45,9 +45,7 @@ std::string ping_url(std::string_view ping, PingKind kind, std::string_view run_
   return url + "rid=" + std::string(run_uuid);
 }
 
-std::string failure_summary(const Target& target,
-                            const RefreshRecord& r,
-                            const RunIdentity& run) {
+std::string failure_summary(const Target& target, const RefreshRecord& r, const RunIdentity& run) {
   nlohmann::json duration;
   nlohmann::json finished;
   if (r.finished_at) {
@@ -74,9 +72,9 @@ std::string failure_summary(const Target& target,
       {"run_uuid", run.run_uuid},
       {"host", run.host},
   };
-  std::string text = fmt::format("refreshctl: {} {} (slot {}, attempt {}) ended {} on {}",
-                                 target.name, r.version, format_rfc3339(r.slot), r.attempt,
-                                 to_string(r.state), run.host);
+  std::string text =
+      fmt::format("refreshctl: {} {} (slot {}, attempt {}) ended {} on {}", target.name, r.version,
+                  format_rfc3339(r.slot), r.attempt, to_string(r.state), run.host);
   if (!r.error.empty()) text += ": " + r.error;
   body["text"] = text;
   // Replacing invalid UTF-8 rather than throwing: the error is already
