@@ -196,8 +196,9 @@ void Notifier::refresh_failed(const Target& target, const RefreshRecord& record)
   n.refresh_id = record.id;
   n.kind = "on_failure";
   n.url = target.notify.on_failure;
-  std::string label = fmt::format("the failure alert of {} {} (attempt {}, {})", target.name,
-                                  record.version, record.attempt, to_string(record.state));
+  std::string label = fmt::format(
+      "the failure alert of {} {} ({}{})", target.name, record.version,
+      record.attempt > 0 ? fmt::format("retry {}, ", record.attempt) : "", to_string(record.state));
   std::string body = failure_summary(target, record, state_->run);
   state_->queue(target, std::move(n), std::move(label), template_vars(target, record),
                 std::move(body));

@@ -285,6 +285,9 @@ Result<RunSummary> Runner::run() {
     result = step();
     if (!done()) ctx_.http.poll(wait_time());
   }
+  // The last targets' refreshes ended inside the final poll: release them
+  // here, so that their end is pinged like every other target's.
+  if (result.ok() && !stopping_) result = release_finished();
   if (!result.ok()) {
     // The store failed for good. Triggers on the wire are let finish (for
     // as long as a stop would wait) so their outcome is known in memory;
