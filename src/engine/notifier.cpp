@@ -12,7 +12,7 @@
 namespace refreshctl::engine {
 namespace {
 
-constexpr size_t kMaxAnswerBytes = 64 * 1024;
+constexpr size_t kMaxAnswerBytes = size_t{64} * 1024;
 
 const char* kind_name(PingKind kind) {
   switch (kind) {
