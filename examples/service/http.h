@@ -40,6 +40,7 @@ struct HttpResponse {
   HeaderList headers;         // more headers, e.g. Location
   bool until_close = false;   // no Content-Length: the body ends when the connection closes
   uint64_t filler_bytes = 0;  // instead of `body`: this many bytes, written as the socket drains
+  bool hang = false;          // never answered: the connection stays open and silent
 };
 
 inline HttpResponse make_response(int status,

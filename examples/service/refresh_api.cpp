@@ -43,6 +43,8 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
     return status(request, std::string_view(path).substr(kStatus.size()));
   }
   if (path == "/api/refresh") return post ? refresh(request) : error(405, "use POST");
+  if (path == "/api/hooks") return hooks();
+  if (path == "/api/hook" || path.rfind("/api/hook/", 0) == 0) return hook(request);
   if (path == "/api/reply") return reply(request);
   if (path == "/api/redirect") return redirect(request);
   if (path == "/api/loop") {
@@ -55,6 +57,7 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
     triggers_.clear();
     keys_.clear();
     log_.clear();
+    hooks_.clear();
     requests_ = status_requests_ = connections_ = 0;
     return json(200, "{}");
   }
@@ -190,6 +193,34 @@ HttpResponse RefreshApi::reply(const HttpRequest& request) const {
 HttpResponse RefreshApi::request_log() const {
   std::string body = "[";
   for (const auto& line : log_) body += (body.size() > 1 ? "," : "") + json_quote(line);
+  return json(200, body + "]");
+}
+
+// A webhook receiver: records the request and answers `status` (default
+// 200), or never answers with hang=1.
+HttpResponse RefreshApi::hook(const HttpRequest& request) {
+  std::string headers = "{";
+  for (const auto& [name, value] : request.headers) {
+    if (headers.size() > 1) headers += ',';
+    headers += json_quote(name) + ":" + json_quote(value);
+  }
+  if (hooks_.size() == kMaxLog) hooks_.pop_front();
+  hooks_.push_back("{\"method\":" + json_quote(request.method) +
+                   ",\"target\":" + json_quote(request.target) +
+                   ",\"body\":" + json_quote(request.body) + ",\"headers\":" + headers + "}}");
+  if (request.param("hang") == "1") {
+    HttpResponse r;
+    r.hang = true;
+    return r;
+  }
+  int code = std::atoi(request.param("status", "200").c_str());
+  if (code < 100 || code > 599) return error(400, "status must be an HTTP status code");
+  return json(code, "{}");
+}
+
+HttpResponse RefreshApi::hooks() const {
+  std::string body = "[";
+  for (const auto& hook : hooks_) body += (body.size() > 1 ? "," : "") + hook;
   return json(200, body + "]");
 }
 

@@ -40,6 +40,8 @@ class RefreshApi {
   HttpResponse redirect(const HttpRequest& request) const;
   HttpResponse reply(const HttpRequest& request) const;
   HttpResponse request_log() const;
+  HttpResponse hook(const HttpRequest& request);
+  HttpResponse hooks() const;
   static void count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key);
   Job* find_job(std::string_view id);
 
@@ -54,6 +56,9 @@ class RefreshApi {
   uint64_t connections_ = 0;     // that carried at least one request
   HeaderList last_headers_;      // of the latest POST /api/refresh
   std::deque<std::string> log_;  // "METHOD target" of the latest requests
+  // Requests to /api/hook…, as a webhook receiver or healthchecks.io would
+  // see them: {"method","target","body","headers"} as JSON text.
+  std::deque<std::string> hooks_;
 };
 
 }  // namespace example_service

@@ -46,6 +46,7 @@ struct Server::Connection {
   size_t in_used = 0;  // bytes of `in` already answered
   std::string out;
   size_t out_sent = 0;
+  bool hung = false;           // a request it will never answer (GET /api/hook?hang=1)
   uint64_t filler_left = 0;    // filler bytes still to write after `out`
   bool closing = false;        // close once the output is written
   bool eof = false;            // the peer sent all it will send
@@ -153,7 +154,8 @@ bool Server::read_input(Connection& c) {
 // Returns whether it answered any.
 bool Server::process(Connection& c) {
   bool answered = false;
-  while (!c.closing && c.filler_left == 0 && c.out.size() - c.out_sent < kOutputHighWater) {
+  while (!c.closing && !c.hung && c.filler_left == 0 &&
+         c.out.size() - c.out_sent < kOutputHighWater) {
     HttpRequest request;
     std::string_view input(c.in);
     ParseResult r = parse_request(input.substr(c.in_used), &request);
@@ -184,6 +186,10 @@ bool Server::process(Connection& c) {
 }
 
 void Server::answer(Connection& c, const HttpResponse& response, bool keep_alive) {
+  if (response.hang) {
+    c.hung = true;  // later requests on this connection are not read either
+    return;
+  }
   append_response_head(response, keep_alive, &c.out);
   if (response.filler_bytes > 0) {
     c.filler_left = response.filler_bytes;

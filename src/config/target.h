@@ -52,6 +52,14 @@ struct HttpSpec {
 
 // keep_history when a target does not say.
 inline constexpr Millis kDefaultKeepHistory = std::chrono::days(90);
+// [target.notify]: who hears of this target's refreshes (SPEC §4). URLs and
+// header values are templates; secrets in them are ${env:}/${file:}.
+struct NotifySpec {
+  std::string on_failure;  // POSTed a JSON summary of each failed refresh
+  std::string ping;        // healthchecks.io: <ping>/start, <ping>, <ping>/fail
+  HeaderList headers;      // sent with every notification
+  bool operator==(const NotifySpec&) const = default;
+};
 
 struct Target {
   std::string name;
@@ -78,6 +86,7 @@ struct Target {
   // Targets whose fresh data a slot of this one waits for (SPEC §10): names,
   // checked at apply for unknown ones and cycles.
   std::vector<std::string> after;
+  NotifySpec notify;
   bool operator==(const Target&) const = default;
 };
 

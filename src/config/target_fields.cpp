@@ -419,6 +419,40 @@ const std::vector<Field>& http_fields() {
   return fields;
 }
 
+namespace {
+
+// The ping URL gets /start and /fail appended and names no refresh: only
+// {{target}} and {{data_type}} mean anything there.
+Result<std::string> read_ping(const toml::node& n) {
+  auto s = url_parser(false)(n);
+  if (!s.ok()) return s;
+  static const std::regex placeholder(R"(\{\{\s*([A-Za-z_]+)\s*\}\})");
+  for (std::sregex_iterator it(s->begin(), s->end(), placeholder), end; it != end; ++it) {
+    std::string name = (*it)[1];
+    if (name != "target" && name != "data_type") {
+      return make_error(fmt::format(
+          "{{{{{}}}}} has no value in a ping, which is about the whole target (use {{{{target}}}} "
+          "or {{{{data_type}}}})",
+          name));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+const std::vector<Field>& notify_fields() {
+  static const std::vector<Field> fields{
+      field("on_failure", url_parser(false),
+            [](Target& t, std::string v) { t.notify.on_failure = std::move(v); }),
+      field("ping", read_ping, [](Target& t, std::string v) { t.notify.ping = std::move(v); }),
+      field(
+          "headers", [](const toml::node& n) { return read_headers(n, false); },
+          [](Target& t, HeaderList v) { t.notify.headers = std::move(v); }),
+  };
+  return fields;
+}
+
 Result<void> check_whole_target(const Target& t, std::string* field) {
   if (t.max_poll_interval < t.poll_interval) {
     *field = "max_poll_interval";

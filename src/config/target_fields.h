@@ -26,6 +26,7 @@ const std::vector<Field>& target_fields();   // top level of [[target]]
 const std::vector<Field>& refresh_fields();  // [target.refresh]
 const std::vector<Field>& status_fields();   // [target.status]
 const std::vector<Field>& http_fields();     // [target.http]
+const std::vector<Field>& notify_fields();   // [target.notify]
 
 // Checks that need several fields at once; `field` is set to the key to blame.
 Result<void> check_whole_target(const Target& target, std::string* field);

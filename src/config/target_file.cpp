@@ -101,11 +101,12 @@ void read_sub_table(const toml::table& parent,
 Target read_target(const toml::table& table, const std::string& file, Problems& problems) {
   size_t before = problems.size();
   Target target;
-  read_table(table, config_detail::target_fields(), {"refresh", "status", "http"}, "", file, target,
-             problems);
+  read_table(table, config_detail::target_fields(), {"refresh", "status", "http", "notify"}, "",
+             file, target, problems);
   read_sub_table(table, "refresh", config_detail::refresh_fields(), true, file, target, problems);
   read_sub_table(table, "status", config_detail::status_fields(), true, file, target, problems);
   read_sub_table(table, "http", config_detail::http_fields(), false, file, target, problems);
+  read_sub_table(table, "notify", config_detail::notify_fields(), false, file, target, problems);
 
   struct Required {
     const char* field;

@@ -155,6 +155,12 @@ std::string to_toml(const Target& t) {
     w.line_if(t.http.follow_redirects != d.follow_redirects, "follow_redirects",
               quote(t.http.follow_redirects));
   }
+  if (!(t.notify == NotifySpec{})) {
+    w.header("[target.notify]");
+    w.line_if(!t.notify.on_failure.empty(), "on_failure", quote(t.notify.on_failure));
+    w.line_if(!t.notify.ping.empty(), "ping", quote(t.notify.ping));
+    w.line_if(!t.notify.headers.empty(), "headers", headers(t.notify.headers));
+  }
   std::string out = w.take();
   return out.substr(1);  // no blank line before [[target]]
 }

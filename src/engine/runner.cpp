@@ -44,7 +44,10 @@ constexpr milliseconds kMaxWait{200};
 }  // namespace
 
 Runner::Runner(const RunContext& context, const RunOptions& options)
-    : ctx_(context), opt_(options), observer_(context.observer) {}
+    : ctx_(context),
+      opt_(options),
+      observer_(context.observer),
+      notifier_(context.http, context.clock, context.resolver, context.observer) {}
 
 TimePoint Runner::schedule_now() const {
   if (!opt_.at) return now();
@@ -187,7 +190,7 @@ Result<void> Runner::flush(bool force) {
 
 milliseconds Runner::wait_time() const {
   if (!ready_.empty() && active_ < opt_.max_concurrency && !store_down_) return milliseconds(0);
-  milliseconds wait = kMaxWait;
+  milliseconds wait = notifier_.wait_time(kMaxWait);
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;
 }
@@ -243,6 +246,10 @@ Result<void> Runner::end_run(bool failed) {
   }
   if (!store_down_) {
     (void)ctx_.store.unlock_targets(held);
+    auto notified = ctx_.store.record_notifications(notifier_.take_records());
+    if (!notified.ok()) {
+      observer_.on_warning("could not record this run's notifications: " + notified.error());
+    }
     std::string outcome = failed                   ? "error"
                           : stopping_              ? "stopped"
                           : summary_.any_failure() ? "failed"
@@ -269,6 +276,7 @@ Result<RunSummary> Runner::run() {
   auto run_id = ctx_.store.begin_run({0, started_, host, static_cast<int>(getpid())});
   if (!run_id.ok()) return std::move(run_id).take_error();
   summary_.run_id = *run_id;
+  notifier_.begin({summary_.run_id, new_run_uuid(), host});
   Result<void> result = find_work(*selection);
   if (result.ok() && done()) observer_.on_note("nothing is due");
   while (result.ok() && !done()) {
@@ -277,6 +285,9 @@ Result<RunSummary> Runner::run() {
     result = step();
     if (!done()) ctx_.http.poll(wait_time());
   }
+  // The last targets' refreshes ended inside the final poll: release them
+  // here, so that their end is pinged like every other target's.
+  if (result.ok() && !stopping_) result = release_finished();
   if (!result.ok()) {
     // The store failed for good. Triggers on the wire are let finish (for
     // as long as a stop would wait) so their outcome is known in memory;
@@ -285,6 +296,8 @@ Result<RunSummary> Runner::run() {
     stop_deadline_ = now() + opt_.stop_grace;
     while (triggers_in_flight_ > 0 && now() < stop_deadline_) ctx_.http.poll(wait_time());
   }
+  // Alerts still out get a short, bounded wait; never a change of outcome.
+  notifier_.finish(stopping_ ? opt_.stop_grace : NotifyLimits{}.end_wait);
   auto ended = end_run(!result.ok());
   if (!result.ok()) return std::move(result).take_error();
   if (!ended.ok()) return std::move(ended).take_error();
@@ -297,6 +310,7 @@ Result<void> Runner::step() {
   RCTL_TRY(lock_more());
   RCTL_TRY(start_ready());
   fire_timers();
+  notifier_.pump();
   RCTL_TRY(flush(false));
   RCTL_TRY(release_finished());
   tick();

@@ -13,6 +13,7 @@
 #include <queue>
 #include <vector>
 
+#include "engine/notifier.h"
 #include "engine/planner.h"
 #include "engine/runner.h"
 
@@ -58,6 +59,11 @@ struct TargetWork {
   int unfinished = 0;   // its tasks not yet finished (retries waiting included)
   int active = 0;       // its tasks in flight
   std::string waiting;  // why its slot waits for its `after` targets, as last noted
+  // [target.notify]: the revision whose notify settings its pings use, and
+  // what they say (a /start once, then success or fail when it is released).
+  const Target* notify = nullptr;
+  bool ping_started = false;
+  bool any_failed = false;
 };
 
 enum class TimerKind { kStart, kResend, kPoll, kDeadline };
@@ -126,6 +132,7 @@ class Runner {
   void schedule(Task& task, TimerKind kind, TimePoint at);
   void activate(Task& task);
   void deactivate(Task& task);
+  void notify_failure(Task& task, RefreshState state);
 
   const RunContext& ctx_;
   const RunOptions& opt_;
@@ -162,6 +169,7 @@ class Runner {
   TimePoint next_reconnect_{};
   Millis reconnect_backoff_{0};
   std::string down_error_;
+  Notifier notifier_;
 };
 
 }  // namespace refreshctl::engine::detail

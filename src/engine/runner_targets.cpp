@@ -372,6 +372,9 @@ Result<void> Runner::release_finished() {
     ids.push_back(w->id);
     w->state = WorkState::kReleased;
     reserved_ -= w->demand;
+    if (w->notify != nullptr && (w->ping_started || w->any_failed)) {
+      notifier_.ping(*w->notify, w->any_failed ? PingKind::kFail : PingKind::kSuccess);
+    }
   }
   auto released = ctx_.store.unlock_targets(ids);
   if (!released.ok()) return store_failed(std::move(released).take_error());

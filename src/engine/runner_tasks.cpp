@@ -24,6 +24,20 @@ void Runner::activate(Task& task) {
   task.active = true;
   ++active_;
   ++task.work->active;
+  TargetWork& work = *task.work;
+  if (!work.ping_started && task.target != nullptr) {
+    work.ping_started = true;
+    work.notify = &task.target->target;
+    notifier_.ping(*work.notify, PingKind::kStart);
+  }
+}
+
+// A refresh ended in a state that fails the run, with no retry to follow.
+void Runner::notify_failure(Task& task, RefreshState state) {
+  if (!is_failure(state) || task.target == nullptr) return;
+  task.work->any_failed = true;
+  if (task.work->notify == nullptr) task.work->notify = &task.target->target;
+  notifier_.refresh_failed(task.target->target, task.record);
 }
 
 void Runner::deactivate(Task& task) {
@@ -67,6 +81,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
   }
   if (!retry) {
     ++summary_.by_state[state];
+    notify_failure(task, state);
     start_successor(task);
     return;
   }

@@ -57,6 +57,8 @@ class SqlStore : public Store {
   Result<int64_t> count_prunable(const PruneScope& scope) override;
   Result<bool> claim_retention(TimePoint now, Millis every) override;
   Result<void> record_retention(int64_t deleted) override;
+  Result<void> record_notifications(const std::vector<NotificationRecord>& records) override;
+  Result<std::vector<NotificationRecord>> notifications(int64_t run_id) override;
 
  protected:
   // The backend's locks. acquire() returns, per id, whether this store now

@@ -88,6 +88,21 @@ struct RunInfo {
   int pid = 0;
 };
 
+// One failure alert or health ping of a run ([target.notify]), as it ended.
+struct NotificationRecord {
+  int64_t run_id = 0;
+  std::string run_uuid;
+  std::string target;
+  int64_t refresh_id = 0;  // the failed refresh; 0 for a ping
+  std::string kind;        // "on_failure", "ping_start", "ping_success", "ping_fail"
+  std::string url;         // as the target writes it: references unresolved
+  std::string outcome;     // "sent" or "failed"
+  int attempts = 0;
+  int http_status = 0;
+  std::string error;  // why it failed, secrets redacted
+  TimePoint sent_at;  // when it ended
+};
+
 // Who holds a target's lock, as the holder recorded it.
 struct LockHolder {
   int64_t run_id = 0;
@@ -201,6 +216,11 @@ class Store {
   virtual Result<bool> claim_retention(TimePoint now, Millis every) = 0;
   // Records how many refreshes the retention that was claimed deleted.
   virtual Result<void> record_retention(int64_t deleted) = 0;
+  // --- notifications ([target.notify]) ------------------------------------
+  // Inserts the records in one transaction.
+  virtual Result<void> record_notifications(const std::vector<NotificationRecord>& records) = 0;
+  // The notifications of one run, in the order they were recorded.
+  virtual Result<std::vector<NotificationRecord>> notifications(int64_t run_id) = 0;
 };
 
 // The default SQLite path of SPEC §3 for this user.

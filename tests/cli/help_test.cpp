@@ -129,6 +129,7 @@ TEST(Help, TheManPageDescribesEveryFieldOfTheTargetFile) {
   check(config_detail::refresh_fields(), "[target.refresh]");
   check(config_detail::status_fields(), "[target.status]");
   check(config_detail::http_fields(), "[target.http]");
+  check(config_detail::notify_fields(), "[target.notify]");
 }
 
 TEST(Help, QuietMeansTheSameInHelpAndManPage) {
