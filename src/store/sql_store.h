@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/sql.h"
+#include "store/stats.h"
 #include "store/store.h"
 
 namespace refreshctl {
@@ -50,6 +51,11 @@ class SqlStore : public Store {
                                                     TimePoint slot) override;
   Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) override;
   Result<std::map<std::string, RefreshState>> last_states() override;
+
+  // For store/stats.h (metrics, doctor).
+  Result<std::vector<VersionStats>> version_stats();
+  Result<RunStats> run_stats();
+  Result<DatabaseHealth> health();
 
  protected:
   // The backend's locks. acquire() returns, per id, whether this store now
