@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "cli/ops_commands.h"
 #include "cli/options.h"
 #include "store/store.h"
 #include "util/duration.h"
@@ -66,6 +67,8 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_next(app, ctx);
   setup_completion(app, ctx);
   setup_report(app, ctx);
+  setup_metrics(app, ctx);
+  setup_doctor(app, ctx);
 }
 
 }  // namespace refreshctl::cli
