@@ -16,6 +16,9 @@ build_packages=(cmake make g++ pkg-config ca-certificates tzdata
 test_packages=(python3 python3-croniter clang clang-format clang-tidy libclang-rt-14-dev chromium
   systemd bsdutils openssl postgresql pgbouncer
   dpkg-dev file rpm lintian man-db bash-completion zsh fish)
+# python3-prometheus-client: the metrics test parses `refreshctl metrics` with
+# the reference parser of the exposition format.
+test_packages+=(python3-prometheus-client)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;

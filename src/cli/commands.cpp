@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "cli/ops_commands.h"
 #include "cli/options.h"
 #include "store/store.h"
 #include "util/duration.h"
@@ -67,6 +68,8 @@ void setup_commands(CLI::App& app, Context& ctx) {
   setup_completion(app, ctx);
   setup_report(app, ctx);
   setup_prune(app, ctx);
+  setup_metrics(app, ctx);
+  setup_doctor(app, ctx);
 }
 
 }  // namespace refreshctl::cli

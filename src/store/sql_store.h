@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/sql.h"
+#include "store/stats.h"
 #include "store/store.h"
 
 namespace refreshctl {
@@ -59,6 +60,11 @@ class SqlStore : public Store {
   Result<void> record_retention(int64_t deleted) override;
   Result<void> record_notifications(const std::vector<NotificationRecord>& records) override;
   Result<std::vector<NotificationRecord>> notifications(int64_t run_id) override;
+
+  // For store/stats.h (metrics, doctor).
+  Result<std::vector<VersionStats>> version_stats();
+  Result<RunStats> run_stats();
+  Result<DatabaseHealth> health();
 
  protected:
   // The backend's locks. acquire() returns, per id, whether this store now
