@@ -116,6 +116,7 @@ class Runner {
 
   // runner_store.cpp
   Result<void> store_failed(Error error);
+  Result<void> give_up_if_past_deadline() const;
   Result<void> try_reconnect();
   void drop_target(TargetWork& work, const std::string& why);
 
@@ -165,6 +166,11 @@ class Runner {
   // The database connection is lost: nothing is claimed, written or released
   // until try_reconnect() has it (and the targets' locks) back.
   bool store_down_ = false;
+  // From the first failure until a write succeeds again: a reconnect that
+  // succeeds but whose write fails again (a disk still full) keeps counting
+  // from the first failure, so that the run gives up in time.
+  bool recovering_ = false;
+  ErrorKind down_kind_ = ErrorKind::kConnectionLost;
   TimePoint down_since_{};
   TimePoint next_reconnect_{};
   Millis reconnect_backoff_{0};

@@ -1,5 +1,6 @@
 // Losing and regaining the database mid-run (PostgreSQL restarts, dropped
-// connections). While it is out of reach nothing is claimed, sent for the
+// connections; a SQLite disk that fills up, a lock held past the busy
+// timeout). While it is out of reach nothing is claimed, sent for the
 // first time, written or released; polls go on in memory. On reconnecting
 // the store takes the run's locks again; a target another run had meanwhile
 // is given up without a write, and what waited is written and sent.
@@ -23,43 +24,55 @@ constexpr seconds kMinPatience{30};  // how long a run without deadlines waits f
 }  // namespace
 
 Result<void> Runner::store_failed(Error error) {
-  if (error.kind != ErrorKind::kConnectionLost) return error;
-  if (!store_down_) {
-    store_down_ = true;
+  if (!is_transient(error.kind)) return error;
+  down_error_ = error.message;
+  if (store_down_) return {};
+  store_down_ = true;
+  if (!recovering_) {
+    recovering_ = true;
+    down_kind_ = error.kind;
     down_since_ = now();
     reconnect_backoff_ = kFirstBackoff;
-    next_reconnect_ = now() + reconnect_backoff_;
-    observer_.on_warning(fmt::format(
-        "lost the database ({}); reconnecting, and claiming nothing until then", error.message));
+    observer_.on_warning(
+        error.kind == ErrorKind::kConnectionLost
+            ? fmt::format("lost the database ({}); reconnecting, and claiming nothing until then",
+                          error.message)
+            : fmt::format("cannot write to the database ({}); keeping what this run learns in "
+                          "memory, trying again, and claiming nothing until then",
+                          error.message));
+  } else {
+    RCTL_TRY(give_up_if_past_deadline());
+    reconnect_backoff_ = std::min<Millis>(reconnect_backoff_ * 2, kMaxBackoff);
   }
-  down_error_ = error.message;
+  next_reconnect_ = now() + reconnect_backoff_;
   return {};
+}
+
+// Worth waiting for as long as a refresh of this run could still end.
+Result<void> Runner::give_up_if_past_deadline() const {
+  TimePoint give_up = down_since_ + kMinPatience;
+  for (const auto& task : tasks_) {
+    if (!task->finished && task->record.deadline)
+      give_up = std::max(give_up, *task->record.deadline);
+  }
+  if (now() < give_up) return {};
+  return make_error(fmt::format(
+      "the database has been out of reach since {} ({} ago), past the run's last deadline: {}",
+      format_rfc3339(down_since_), format_elapsed(now() - down_since_), down_error_));
 }
 
 Result<void> Runner::try_reconnect() {
   if (!store_down_ || now() < next_reconnect_) return {};
   auto lost = ctx_.store.reconnect();
   if (!lost.ok()) {
-    if (lost.error_kind() != ErrorKind::kConnectionLost) return std::move(lost).take_error();
+    if (!is_transient(lost.error_kind())) return std::move(lost).take_error();
     down_error_ = lost.error();
-    // Worth waiting for as long as a refresh of this run could still end.
-    TimePoint give_up = down_since_ + kMinPatience;
-    for (const auto& task : tasks_) {
-      if (!task->finished && task->record.deadline)
-        give_up = std::max(give_up, *task->record.deadline);
-    }
-    if (now() >= give_up) {
-      return make_error(fmt::format(
-          "the database has been out of reach since {} ({} ago), past the run's last deadline: {}",
-          format_rfc3339(down_since_), format_elapsed(now() - down_since_), down_error_));
-    }
+    RCTL_TRY(give_up_if_past_deadline());
     reconnect_backoff_ = std::min<Millis>(reconnect_backoff_ * 2, kMaxBackoff);
     next_reconnect_ = now() + reconnect_backoff_;
     return {};
   }
   store_down_ = false;
-  observer_.on_note(
-      fmt::format("reconnected to the database after {}", format_elapsed(now() - down_since_)));
   for (int64_t id : *lost) {
     for (auto& [name, work] : work_) {
       if (work->id == id && work->state == WorkState::kLocked) {
@@ -67,7 +80,14 @@ Result<void> Runner::try_reconnect() {
       }
     }
   }
-  return flush(true);  // what waited is written; the triggers it commits are sent
+  RCTL_TRY(flush(true));       // what waited is written; the triggers it commits are sent
+  if (store_down_) return {};  // the write failed again: store_failed() set the next try
+  recovering_ = false;
+  std::string took = format_elapsed(now() - down_since_);
+  observer_.on_note(down_kind_ == ErrorKind::kConnectionLost
+                        ? fmt::format("reconnected to the database after {}", took)
+                        : fmt::format("the database takes writes again after {}", took));
+  return {};
 }
 
 // Forgets a target another run now owns: its records are that run's to write.

@@ -214,7 +214,7 @@ Result<void> Runner::start_target(TargetWork& work) {
   // Every read comes first, so that a lost connection leaves nothing half
   // started: the target is started again once the locks are back.
   auto requeue = [&](Error error) {
-    if (error.kind != ErrorKind::kConnectionLost) return Result<void>(std::move(error));
+    if (!is_transient(error.kind)) return Result<void>(std::move(error));
     work.state = WorkState::kQueued;
     reserved_ -= work.demand;
     queue_.push_front(&work);

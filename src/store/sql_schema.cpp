@@ -15,7 +15,7 @@ constexpr const char* kReadVersion = "SELECT coalesce(max(version), 0) FROM sche
 Result<int> schema_version(sql::Connection& db) {
   auto row = sql::query_one(db, kReadVersion);
   if (row.ok()) return static_cast<int>((*row)->integer(0));
-  if (row.error_kind() == ErrorKind::kConnectionLost) return std::move(row).take_error();
+  if (is_transient(row.error_kind())) return std::move(row).take_error();
   // No version table yet: a new database. Creating it is the only write a
   // database at the latest version never needs.
   RCTL_TRY(db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));

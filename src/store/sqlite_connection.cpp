@@ -60,7 +60,9 @@ class SqliteConnection : public Connection {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
       std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
       sqlite3_free(message);
-      return make_error(fmt::format("{}: {}", path_, text));
+      Error error = failure();
+      error.message = fmt::format("{}: {}", path_, text);
+      return error;
     }
     return {};
   }
@@ -119,7 +121,22 @@ class SqliteConnection : public Connection {
     return row;
   }
 
-  Error failure() const { return make_error(fmt::format("{}: {}", path_, sqlite3_errmsg(db_))); }
+  // A full disk, a lock held past the busy timeout or an I/O error may pass:
+  // kUnavailable, so that a run keeps what it learnt and writes it later.
+  Error failure() const {
+    Error error = make_error(fmt::format("{}: {}", path_, sqlite3_errmsg(db_)));
+    switch (sqlite3_errcode(db_) & 0xff) {
+      case SQLITE_FULL:
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+      case SQLITE_IOERR:
+        error.kind = ErrorKind::kUnavailable;
+        break;
+      default:
+        break;
+    }
+    return error;
+  }
 
   std::string path_;
   sqlite3* db_;
@@ -132,7 +149,20 @@ Result<std::unique_ptr<Connection>> open_sqlite(const std::string& path, const S
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (how.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  std::string name = path;
+  if (how.immutable) {
+    flags |= SQLITE_OPEN_URI;
+    name = "file:";
+    for (char c : path) {  // a URI: '%', '?' and '#' in the path are escaped
+      if (c == '%' || c == '?' || c == '#') {
+        name += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+      } else {
+        name += c;
+      }
+    }
+    name += "?immutable=1";
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -11,6 +11,9 @@ namespace refreshctl::sql {
 
 struct SqliteOpen {
   bool read_only = false;  // SQLITE_OPEN_READONLY: for commands that only read
+  // SQLite's immutable=1: no locks, no -wal or -shm. Only for reading a file
+  // whose directory this user cannot write while no writer has it open.
+  bool immutable = false;
   int busy_timeout_ms = 30'000;
 };
 

@@ -98,9 +98,32 @@ Result<std::unique_ptr<sql::Connection>> connect(const std::string& path,
           path));
     }
     how.read_only = access(path.c_str(), W_OK) != 0;
+    // Reading a WAL database needs its -shm file, which SQLite cannot make
+    // in a directory this user cannot write. When no writer has the file
+    // open (no -wal beside it) nothing can change under the read: open it
+    // immutable, so that history and list work on a read-only copy or for
+    // a user who may only read.
+    std::string dir = fs::path(path).parent_path().string();
+    if (how.read_only && access(dir.empty() ? "." : dir.c_str(), W_OK) != 0 &&
+        access((path + "-wal").c_str(), F_OK) != 0) {
+      how.immutable = true;
+    }
     return sql::open_sqlite(path, how);
   }
   RCTL_TRY(prepare_directory(path));
+  if (access(path.c_str(), F_OK) == 0 && access(path.c_str(), W_OK) != 0) {
+    return make_error(fmt::format(
+        "database {} is read-only for this user: this command writes to it (list, history, "
+        "show and report only read)",
+        path));
+  }
+  std::string dir = fs::path(path).parent_path().string();
+  if (access(dir.empty() ? "." : dir.c_str(), W_OK) != 0) {
+    return make_error(fmt::format(
+        "cannot write in {}, the directory of database {}: SQLite keeps its journal (-wal) "
+        "beside the database, so this user needs write access to the directory too",
+        dir.empty() ? "." : dir, path));
+  }
   mode_t old = umask(077);
   auto db = sql::open_sqlite(path, how);
   umask(old);

@@ -13,7 +13,14 @@ namespace refreshctl {
 enum class ErrorKind {
   kGeneric,
   kConnectionLost,  // the database connection broke; reconnecting may help
+  kUnavailable,     // the database cannot take this now (disk full, locked past the busy
+                    // timeout, an I/O error); trying again later may help
 };
+
+// Whether trying the same again later may succeed.
+inline bool is_transient(ErrorKind kind) {
+  return kind == ErrorKind::kConnectionLost || kind == ErrorKind::kUnavailable;
+}
 
 struct Error {
   std::string message;
