@@ -23,9 +23,24 @@ deb=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 if dpkg-query -W -f='${Status}' refreshctl 2>/dev/null | grep -q 'ok installed'; then
   fail "refreshctl is already installed here; the install test would replace and purge it"
 fi
-[ ! -e /var/lib/refreshctl ] || fail "/var/lib/refreshctl exists; the install test's purge would delete it"
 version=$(dpkg-deb -f "$deb" Version)
 tmp=$(mktemp -d)
+# A /var/lib/refreshctl left by an earlier refreshctl (root's default database)
+# is moved aside for the test, since the purge deletes it, and put back after.
+saved=
+if [ -e /var/lib/refreshctl ]; then
+  saved=$tmp/var-lib-refreshctl
+  mv /var/lib/refreshctl "$saved"
+  echo "check-package-install: moved /var/lib/refreshctl aside to $saved; it is put back at the end" >&2
+fi
+restore() {
+  if [ -n "$saved" ] && [ -e "$saved" ]; then
+    rm -rf /var/lib/refreshctl
+    mv "$saved" /var/lib/refreshctl
+  fi
+  rm -rf "$tmp"
+}
+trap restore EXIT
 
 # dpkg, waiting up to two minutes for another apt or dpkg to finish.
 dpkg_waiting() {
@@ -38,7 +53,7 @@ dpkg_waiting() {
   cat "$tmp/dpkg.log" >&2
   return 1
 }
-trap 'dpkg_waiting --purge refreshctl || true; rm -rf "$tmp"' EXIT
+trap 'dpkg_waiting --purge refreshctl || true; restore' EXIT
 dpkg_waiting -i "$deb" || fail "dpkg -i $deb failed"
 
 [ "$(refreshctl --version)" = "refreshctl $version" ] || fail "the installed refreshctl is not $version"
@@ -57,7 +72,7 @@ bash -c 'source /usr/share/bash-completion/bash_completion; _completion_loader r
 [ "$(stat -c %a /var/lib/refreshctl/refreshctl.db)" = 600 ] || fail "root's default database is not 0600"
 
 dpkg_waiting --purge refreshctl || fail "dpkg --purge refreshctl failed"
-trap 'rm -rf "$tmp"' EXIT
+trap restore EXIT
 for f in /usr/bin/refreshctl /usr/share/man/man1/refreshctl.1.gz /usr/share/doc/refreshctl \
   /usr/share/bash-completion/completions/refreshctl /usr/share/zsh/vendor-completions/_refreshctl \
   /usr/share/fish/vendor_completions.d/refreshctl.fish /usr/lib/systemd/system/refreshctl.timer \
