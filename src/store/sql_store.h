@@ -60,6 +60,12 @@ class SqlStore : public Store {
   Result<void> record_retention(int64_t deleted) override;
   Result<void> record_notifications(const std::vector<NotificationRecord>& records) override;
   Result<std::vector<NotificationRecord>> notifications(int64_t run_id) override;
+  Result<std::optional<std::vector<std::string>>> slot_versions(const std::string& target,
+                                                                TimePoint slot) override;
+  Result<std::vector<std::string>> store_slot_versions(const std::string& target,
+                                                       TimePoint slot,
+                                                       const std::vector<std::string>& versions,
+                                                       TimePoint now) override;
 
   // For store/stats.h (metrics, doctor).
   Result<std::vector<VersionStats>> version_stats();
