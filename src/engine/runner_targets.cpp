@@ -101,6 +101,13 @@ Result<void> Runner::dry_run(const Selection& selection) {
     auto planned = plan_target(ctx_.store, t, now(), schedule_now(), opt_.manual);
     if (!planned.ok()) return std::move(planned).take_error();
     for (const auto& p : *planned) {
+      if (p.fetch_versions) {
+        observer_.on_note(fmt::format("{}: slot {}: its versions are to be read from {}",
+                                      t.target.name, format_rfc3339(p.slot),
+                                      t.target.versions_from->url));
+        ++due;
+        continue;
+      }
       RefreshRecord r;
       r.target = t.target.name;
       r.revision = t.revision;
@@ -252,6 +259,7 @@ Result<void> Runner::start_target(TargetWork& work) {
       r.attempt = p.attempt;
       r.started_at = now();
       Task& task = add_task(std::move(r), work, work.current);
+      task.fetch_versions = p.fetch_versions;
       auto older = open_versions.find(p.version);
       if (p.missed) {
         task.record.state = RefreshState::kMissed;
