@@ -168,6 +168,18 @@ TEST_P(VersionsFromRun, AnEmptyListIsNotedAndIsNotAnError) {
   EXPECT_TRUE(refreshes_of("cube").empty());
 }
 
+TEST_P(VersionsFromRun, TheExampleTargetFileReadsTheNewestTwoVersionsOfTheExampleService) {
+  RunOptions env{.env = {{"EXAMPLE_SERVICE", service_->base_url()}, {"EXAMPLE_TOKEN", "t0k3n"}}};
+  auto applied = refreshctl_db(
+      {"apply", "-f", std::string(PROJECT_SOURCE_DIR) + "/examples/targets/versions-from.toml"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  auto r = refreshctl_db({"run", "--now"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(triggers("events/2026-11-19"), 1);
+  EXPECT_EQ(triggers("events/2026-11-20"), 1);
+  EXPECT_EQ(refreshes_of("daily-partitions").size(), 2u);
+}
+
 REFRESHCTL_ON_BOTH_BACKENDS(VersionsFromRun);
 
 }  // namespace
