@@ -102,6 +102,7 @@ class SqlStore : public Store {
   Result<std::vector<RefreshRecord>> select_refreshes(const std::string& where_and_order,
                                                       const sql::Params& params);
   Result<void> record_holder(int64_t run_id, const std::vector<int64_t>& ids, TimePoint now);
+  Result<void> prune_slot_versions(const PruneScope& scope);
 
   std::map<int64_t, int64_t> held_;  // target id -> the epoch this store took it at
 };

@@ -48,6 +48,17 @@ TEST_P(SlotVersions, TheFirstListStoredForASlotStaysAndAnEmptyListIsAList) {
   EXPECT_TRUE((*read)->empty());
 }
 
+TEST_P(SlotVersions, PruneDeletesTheListsOfOldSlotsButNotTheDueSlots) {
+  ASSERT_TRUE(store_->store_slot_versions("cube", at(60'000), {"a"}, at(61'000)).ok());
+  ASSERT_TRUE(store_->store_slot_versions("cube", at(120'000), {"b"}, at(121'000)).ok());
+  ASSERT_TRUE(store_->store_slot_versions("other", at(60'000), {"c"}, at(61'000)).ok());
+  auto pruned = store_->prune({"cube", at(1'000'000), at(120'000)}, 100);
+  ASSERT_TRUE(pruned.ok()) << pruned.error();
+  EXPECT_FALSE(store_->slot_versions("cube", at(60'000))->has_value());
+  EXPECT_TRUE(store_->slot_versions("cube", at(120'000))->has_value());
+  EXPECT_TRUE(store_->slot_versions("other", at(60'000))->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends,
                          SlotVersions,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
