@@ -101,17 +101,12 @@ Result<void> Runner::dry_run(const Selection& selection) {
     auto planned = plan_target(ctx_.store, t, now(), schedule_now(), opt_.manual);
     if (!planned.ok()) return std::move(planned).take_error();
     for (const auto& p : *planned) {
-      if (p.fetch_versions) {
-        observer_.on_note(fmt::format("{}: slot {}: its versions are to be read from {}",
-                                      t.target.name, format_rfc3339(p.slot),
-                                      t.target.versions_from->url));
-        ++due;
-        continue;
-      }
       RefreshRecord r;
       r.target = t.target.name;
       r.revision = t.revision;
       r.version = p.version;
+      // A dry run sends nothing, so a list still to be read stays unread.
+      if (p.fetch_versions) r.version = "(versions from " + t.target.versions_from->url + ")";
       r.slot = p.slot;
       r.attempt = p.attempt;
       r.started_at = now();

@@ -168,6 +168,17 @@ TEST_P(VersionsFromRun, AnEmptyListIsNotedAndIsNotAnError) {
   EXPECT_TRUE(refreshes_of("cube").empty());
 }
 
+TEST_P(VersionsFromRun, ADryRunSaysTheVersionsAreStillToBeReadAndAsksNothing) {
+  apply_listing({listing("cube", service_->url("/api/versions?count=5"))});
+  auto r = run({"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("would trigger cube (versions from " + service_->base_url()),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(list_requests(), 0);
+  EXPECT_TRUE(refreshes_of("cube").empty());
+}
+
 TEST_P(VersionsFromRun, TheExampleTargetFileReadsTheNewestTwoVersionsOfTheExampleService) {
   RunOptions env{.env = {{"EXAMPLE_SERVICE", service_->base_url()}, {"EXAMPLE_TOKEN", "t0k3n"}}};
   auto applied = refreshctl_db(
