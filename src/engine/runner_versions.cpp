@@ -13,15 +13,19 @@
 namespace refreshctl::engine::detail {
 
 // Sends every reading that is ready: one a slot, outside the claim batches
-// (nothing is claimed for a reading that succeeds).
+// (nothing is claimed for a reading that succeeds). Taken out of ready_
+// first: a reading that fails at once ends its task, which may queue more.
 void Runner::start_fetches() {
+  std::vector<Task*> fetches;
   for (auto it = ready_.begin(); it != ready_.end();) {
-    Task* task = *it;
-    if (!task->fetch_versions) {
+    if ((*it)->fetch_versions) {
+      fetches.push_back(*it);
+      it = ready_.erase(it);
+    } else {
       ++it;
-      continue;
     }
-    it = ready_.erase(it);
+  }
+  for (Task* task : fetches) {
     if (!task->finished) send_fetch(*task);
   }
 }
