@@ -62,6 +62,7 @@ HttpResponse RefreshApi::handle(const HttpRequest& request) {
     return json(200, "{}");
   }
   if (!get) return error(path.rfind("/api/", 0) == 0 ? 405 : 404, "no such endpoint");
+  if (path == "/api/versions") return versions(request);
   if (path == "/api/stats") return stats();
   if (path == "/api/last-headers") return last_headers();
   if (path == "/api/log") return request_log();
@@ -222,6 +223,43 @@ HttpResponse RefreshApi::hooks() const {
   std::string body = "[";
   for (const auto& hook : hooks_) body += (body.size() > 1 ? "," : "") + hook;
   return json(200, body + "]");
+}
+
+namespace {
+
+// The date `days` after 1970-01-01 as YYYY-MM-DD (H. Hinnant's civil_from_days).
+std::string civil_date(int64_t days) {
+  days += 719468;
+  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  int64_t doe = days - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day));
+  return text;
+}
+
+}  // namespace
+
+// The data versions a service has, oldest first: `count` (default 3, 0-1000)
+// daily partitions ending 2026-11-20, fixed so that tests know them.
+HttpResponse RefreshApi::versions(const HttpRequest& request) {
+  constexpr int64_t kLastDay = 20777;  // 2026-11-20
+  std::string text = request.param("count", "3");
+  uint64_t count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (ec != std::errc() || end != text.data() + text.size() || count > 1000)
+    return error(400, "count must be a whole number from 0 to 1000");
+  std::string body = "{\"versions\":[";
+  for (uint64_t i = 0; i < count; ++i) {
+    body += (i ? "," : "") + json_quote(civil_date(kLastDay - static_cast<int64_t>(count - 1 - i)));
+  }
+  return json(200, body + "]}");
 }
 
 void RefreshApi::count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key) {

@@ -42,6 +42,7 @@ class RefreshApi {
   HttpResponse request_log() const;
   HttpResponse hook(const HttpRequest& request);
   HttpResponse hooks() const;
+  static HttpResponse versions(const HttpRequest& request);
   static void count_trigger(std::map<std::string, uint64_t>& counts, const std::string& key);
   Job* find_job(std::string_view id);
 

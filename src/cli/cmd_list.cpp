@@ -54,9 +54,9 @@ void run_list(Context& ctx) {
     // On a terminal the next slot is shown in the target's own zone, as its
     // schedule is written.
     std::string next_text = next ? format_time_in_zone(*next, t.timezone, style) : "-";
-    rows.push_back({t.name, t.data_type, join(t.versions, ","), schedule, next_text,
-                    t.enabled ? "yes" : "no", std::to_string(record.revision),
-                    last_state.value_or("-")});
+    std::string versions = t.versions_from ? "(read at run time)" : join(t.versions, ",");
+    rows.push_back({t.name, t.data_type, versions, schedule, next_text, t.enabled ? "yes" : "no",
+                    std::to_string(record.revision), last_state.value_or("-")});
   }
   if (ctx.global.json) {
     print_json(out);

@@ -94,6 +94,10 @@ Check check_target(const Target& target, const ReferenceResolver& resolver, Host
       poll = std::move(again);
   }
   if (!poll.ok()) return fail(poll.error());
+  if (target.versions_from) {
+    auto list = engine::build_versions_request(target, record, resolve);
+    if (!list.ok()) return fail(list.error());
+  }
   if (origin) hosts[origin->host].insert("refresh URL of " + target.name);
   if (auto status = url_origin(poll->request.url)) {
     hosts[status->host].insert("status URL of " + target.name);

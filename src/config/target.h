@@ -61,6 +61,18 @@ struct NotifySpec {
   bool operator==(const NotifySpec&) const = default;
 };
 
+// versions_from (SPEC §10): the versions are read from an HTTP endpoint once
+// per slot instead of listed. URL and header values are templates
+// ({{target}}, {{data_type}}, {{slot}}, ${env:}/${file:}).
+struct VersionsFromSpec {
+  std::string method = "GET";
+  std::string url;
+  HeaderList headers;
+  std::string pointer;        // JSON pointer to an array of strings; empty: the whole body
+  std::optional<int> latest;  // take only the last N of the list
+  bool operator==(const VersionsFromSpec&) const = default;
+};
+
 struct Target {
   std::string name;
   std::string data_type;
@@ -87,6 +99,8 @@ struct Target {
   // checked at apply for unknown ones and cycles.
   std::vector<std::string> after;
   NotifySpec notify;
+  // Set instead of `versions`: the list is read at run time (SPEC §10).
+  std::optional<VersionsFromSpec> versions_from;
   bool operator==(const Target&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "config/target_file.h"
 #include "config/template.h"
 #include "schedule/cron.h"
 #include "util/duration.h"
@@ -225,14 +226,7 @@ Result<std::vector<std::string>> read_versions(const toml::node& n) {
   auto versions = read_strings(n);
   if (!versions.ok()) return versions;
   if (versions->empty()) return make_error("the list is empty (give at least one version)");
-  std::set<std::string> seen;
-  for (const auto& v : *versions) {
-    if (v.empty()) return make_error("a version is an empty string");
-    RCTL_TRY(refuse_control_characters(
-        v, fmt::format("version \"{}\"", escape_for_terminal(v)).c_str()));
-    if (v.size() > 256) return make_error("a version is longer than 256 characters");
-    if (!seen.insert(v).second) return make_error(fmt::format("\"{}\" is listed twice", v));
-  }
+  RCTL_TRY(check_versions(*versions));
   return versions;
 }
 
@@ -350,6 +344,7 @@ const std::vector<Field>& target_fields() {
             [](Target& t, std::optional<Millis> v) { t.keep_history = v; }),
       field("after", read_after,
             [](Target& t, std::vector<std::string> v) { t.after = std::move(v); }),
+      versions_from_field(),
   };
   return fields;
 }
@@ -471,4 +466,104 @@ Result<void> check_whole_target(const Target& t, std::string* field) {
   return {};
 }
 
+namespace {
+
+// versions_from's URL and headers are about the whole slot, not a refresh:
+// {{version}}, {{job_id}} and the rest have no value there.
+Result<void> check_slot_placeholders(const std::string& text) {
+  static const std::regex placeholder(R"(\{\{\s*([A-Za-z_]+)\s*\}\})");
+  for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
+    std::string name = (*it)[1];
+    if (name != "target" && name != "data_type" && name != "slot") {
+      return make_error(fmt::format(
+          "{{{{{}}}}} has no value here: the versions are read once for the whole slot (use "
+          "{{{{target}}}}, {{{{data_type}}}} or {{{{slot}}}})",
+          name));
+    }
+  }
+  return {};
+}
+
+Result<VersionsFromSpec> read_versions_from_table(const toml::table& table) {
+  VersionsFromSpec spec;
+  static const std::vector<std::string> keys{"url", "method", "headers", "pointer", "latest"};
+  for (const auto& [key, node] : table) {
+    std::string name(key.str());
+    auto fail = [&](const std::string& error) {
+      return make_error(fmt::format("{}: {}", name, error));
+    };
+    if (name == "url") {
+      auto url = url_parser(false)(node);
+      if (!url.ok()) return fail(url.error());
+      auto checked = check_slot_placeholders(*url);
+      if (!checked.ok()) return fail(checked.error());
+      spec.url = std::move(url).value();
+    } else if (name == "method") {
+      auto method = read_method(node);
+      if (!method.ok()) return fail(method.error());
+      spec.method = std::move(method).value();
+    } else if (name == "headers") {
+      auto headers = read_headers(node, false);
+      if (!headers.ok()) return fail(headers.error());
+      for (const auto& [header, value] : *headers) {
+        auto checked = check_slot_placeholders(value);
+        if (!checked.ok()) return fail(fmt::format("header {}: {}", header, checked.error()));
+      }
+      spec.headers = std::move(headers).value();
+    } else if (name == "pointer") {
+      auto pointer = pointer_parser()(node);
+      if (!pointer.ok()) return fail(pointer.error());
+      spec.pointer = std::move(pointer).value();
+    } else if (name == "latest") {
+      auto latest = read_int(node, 1, 100000);
+      if (!latest.ok()) {
+        return fail(fmt::format("{} (a whole number of versions, at least 1)", latest.error()));
+      }
+      spec.latest = static_cast<int>(*latest);
+    } else {
+      return make_error(fmt::format("{}: unknown field (known: {}){}", name, join(keys, ", "),
+                                    did_you_mean(name, keys)));
+    }
+  }
+  if (spec.url.empty()) return make_error("url: missing (it is required)");
+  return spec;
+}
+
+}  // namespace
+
+// versions_from = { url = "…", method = "GET", headers = {…}, pointer = "/versions", latest = N }
+const Field& versions_from_field() {
+  static const Field field{"versions_from", [](Target& t, const toml::node& n) -> Result<void> {
+                             const auto* table = n.as_table();
+                             if (table == nullptr) {
+                               return wrong_type(n,
+                                                 "a table such as { url = \"https://…\", pointer "
+                                                 "= \"/versions\" }");
+                             }
+                             auto spec = read_versions_from_table(*table);
+                             if (!spec.ok()) return std::move(spec).take_error();
+                             t.versions_from = std::move(spec).value();
+                             return {};
+                           }};
+  return field;
+}
+
 }  // namespace refreshctl::config_detail
+
+namespace refreshctl {
+
+Result<void> check_versions(const std::vector<std::string>& versions) {
+  std::set<std::string> seen;
+  for (const auto& v : versions) {
+    if (v.empty()) return make_error("a version is an empty string");
+    RCTL_TRY(config_detail::refuse_control_characters(
+        v, fmt::format("version \"{}\"", escape_for_terminal(v)).c_str()));
+    if (v.size() > 256) return make_error("a version is longer than 256 characters");
+    if (!seen.insert(v).second) {
+      return make_error(fmt::format("\"{}\" is listed twice", escape_for_terminal(v)));
+    }
+  }
+  return {};
+}
+
+}  // namespace refreshctl

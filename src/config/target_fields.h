@@ -28,6 +28,9 @@ const std::vector<Field>& status_fields();   // [target.status]
 const std::vector<Field>& http_fields();     // [target.http]
 const std::vector<Field>& notify_fields();   // [target.notify]
 
+// versions_from, an inline table read whole (SPEC §10).
+const Field& versions_from_field();
+
 // Checks that need several fields at once; `field` is set to the key to blame.
 Result<void> check_whole_target(const Target& target, std::string* field);
 

@@ -116,16 +116,23 @@ Target read_target(const toml::table& table, const std::string& file, Problems& 
   // not again for each of its required keys.
   const toml::table* refresh = table["refresh"].as_table();
   const toml::table* status = table["status"].as_table();
-  for (Required r : {Required{"name", table.contains("name")},
-                     Required{"data_type", table.contains("data_type")},
-                     Required{"versions", table.contains("versions")},
-                     Required{"refresh.url", !refresh || table["refresh"]["url"].is_string()},
-                     Required{"status.url", !status || status->contains("url")},
-                     Required{"status.succeeded", !status || status->contains("succeeded")}}) {
+  bool has_versions = table.contains("versions") || table.contains("versions_from");
+  for (Required r :
+       {Required{"name", table.contains("name")},
+        Required{"data_type", table.contains("data_type")}, Required{"versions", has_versions},
+        Required{"refresh.url", !refresh || table["refresh"]["url"].is_string()},
+        Required{"status.url", !status || status->contains("url")},
+        Required{"status.succeeded", !status || status->contains("succeeded")}}) {
     if (!r.present) {
       problems.push_back(
           fmt::format("{}{}: missing (it is required)", location(file, table), r.field));
     }
+  }
+  if (const toml::node* from = table.get("versions_from"); from && table.contains("versions")) {
+    problems.push_back(fmt::format(
+        "{}versions_from: give either versions or versions_from, not both (versions_from reads "
+        "the list at run time)",
+        location(file, *from)));
   }
   if (problems.size() > before) return target;  // the checks below need valid fields
   std::string field;

@@ -35,4 +35,9 @@ Result<void> validate_target(const Target& target);
 // that round-trips to an equal Target.
 std::string to_toml(const Target& target);
 
+// The rules of a version list, as `versions` in a file and a list read by
+// versions_from must keep them: no empty, overlong (over 256 bytes) or
+// repeated version, no control character. An empty list passes.
+Result<void> check_versions(const std::vector<std::string>& versions);
+
 }  // namespace refreshctl

@@ -75,6 +75,15 @@ std::string headers(const HeaderList& list) {
 
 std::string duration(Millis d) { return quote(format_duration(d)); }
 
+// An inline table: versions_from reads as one value, beside `versions`.
+std::string versions_from(const VersionsFromSpec& v) {
+  std::string out = "{ url = " + quote(v.url) + ", method = " + quote(v.method);
+  if (!v.headers.empty()) out += ", headers = " + headers(v.headers);
+  if (!v.pointer.empty()) out += ", pointer = " + quote(v.pointer);
+  if (v.latest) out += fmt::format(", latest = {}", *v.latest);
+  return out + " }";
+}
+
 std::string number(double v) {
   if (v == std::floor(v)) return fmt::format("{:.1f}", v);
   return fmt::format("{}", v);
@@ -100,7 +109,7 @@ std::string to_toml(const Target& t) {
   w.header("[[target]]");
   w.line("name", quote(t.name));
   w.line("data_type", quote(t.data_type));
-  w.line("versions", strings(t.versions));
+  w.line_if(!t.versions_from, "versions", strings(t.versions));
   w.line_if(!t.schedule.empty(), "schedule", quote(t.schedule));
   w.line("timezone", quote(t.timezone));
   w.line("max_refresh_time", duration(t.max_refresh_time));
@@ -118,6 +127,7 @@ std::string to_toml(const Target& t) {
   w.line_if(t.keep_history != kDefaultKeepHistory, "keep_history",
             t.keep_history ? duration(*t.keep_history) : quote("forever"));
   w.line_if(!t.after.empty(), "after", strings(t.after));
+  if (t.versions_from) w.line("versions_from", versions_from(*t.versions_from));
 
   w.header("[target.refresh]");
   w.line("method", quote(t.refresh.method));

@@ -29,7 +29,10 @@ Result<std::string> not_fresh(Store& store,
   if (!latest.ok()) return std::move(latest).take_error();
   std::vector<std::string> versions = (*record)->target.versions;
   if (versions.empty()) {
-    for (const auto& r : *latest) versions.push_back(r.version);
+    // A versions_from target's failed readings have no version: not data.
+    for (const auto& r : *latest) {
+      if (!r.version.empty()) versions.push_back(r.version);
+    }
   }
   if (versions.empty()) return fmt::format("{}: it has not refreshed yet", dependency);
   for (const auto& version : versions) {

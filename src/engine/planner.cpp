@@ -50,6 +50,14 @@ std::optional<PlannedRefresh> plan_retry(const Target& t, const RefreshRecord& l
   return retry;
 }
 
+Result<SlotVersions> slot_version_list(Store& store, const Target& t, TimePoint slot) {
+  if (!t.versions_from) return SlotVersions{t.versions, false};
+  auto stored = store.slot_versions(t.name, slot);
+  if (!stored.ok()) return std::move(stored).take_error();
+  if (!*stored) return SlotVersions{{""}, true};
+  return SlotVersions{std::move(**stored), false};
+}
+
 std::string missed_note(const Target& t, TimePoint slot, Millis late) {
   return fmt::format("slot {} was {} late, past starting_deadline {}", format_rfc3339(slot),
                      format_duration(late), format_duration(t.starting_deadline.value_or(late)));
@@ -83,7 +91,11 @@ Result<std::vector<PlannedRefresh>> plan_target(Store& store,
     }
     return !wait_reason->empty();
   };
-  for (const auto& version : t.versions) {
+  // versions_from: the list stored for the slot; until one is, the slot's
+  // one refresh to make is reading it (version "").
+  auto versions = slot_version_list(store, t, due.slot);
+  if (!versions.ok()) return std::move(versions).take_error();
+  for (const auto& version : versions->list) {
     const RefreshRecord* last = nullptr;  // the highest attempt of this version
     for (const auto& r : *existing) {
       if (r.version == version && (last == nullptr || r.attempt > last->attempt)) last = &r;
@@ -103,6 +115,7 @@ Result<std::vector<PlannedRefresh>> plan_target(Store& store,
     }
     out.push_back(std::move(p));
   }
+  for (auto& p : out) p.fetch_versions = versions->fetch && !p.missed;
   if (waiting != nullptr && wait_reason && !wait_reason->empty() && !due.missed) {
     *waiting = fmt::format("slot {} is not yet due: it {}", format_rfc3339(due.slot), *wait_reason);
   }

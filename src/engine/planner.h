@@ -19,6 +19,9 @@ struct PlannedRefresh {
   TimePoint not_before;     // a retry waits for retry_delay (real time)
   bool missed = false;      // past starting_deadline: record only
   std::string missed_note;  // why, for the record
+  // versions_from: the slot's version list is not stored yet; this attempt
+  // (version "") reads it, and the slot's refreshes are planned from it.
+  bool fetch_versions = false;
 };
 
 struct Selection {
@@ -45,6 +48,15 @@ Result<std::vector<PlannedRefresh>> plan_target(Store& store,
 
 // The attempt to make after `last` ended, if the target allows another.
 std::optional<PlannedRefresh> plan_retry(const Target& target, const RefreshRecord& last);
+
+// The versions of a slot of `target`: its `versions`, or for versions_from
+// the list stored for the slot; when none is stored, {""} with `fetch` set
+// (the list is still to be read).
+struct SlotVersions {
+  std::vector<std::string> list;
+  bool fetch = false;
+};
+Result<SlotVersions> slot_version_list(Store& store, const Target& target, TimePoint slot);
 
 // Why a slot that is `late` past its time is recorded missed.
 std::string missed_note(const Target& target, TimePoint slot, Millis late);

@@ -193,6 +193,16 @@ Result<BuiltRequest> build_poll(const Target& target,
   return built;
 }
 
+Result<BuiltRequest> build_versions_request(const Target& target,
+                                            const RefreshRecord& record,
+                                            const ReferenceResolver& resolver) {
+  if (!target.versions_from) return make_error("the target has no versions_from");
+  const auto& v = *target.versions_from;
+  static const std::string kNoBody;
+  return build({"versions_from", v.method, v.url, v.headers, kNoBody}, target,
+               template_vars(target, record), resolver, std::nullopt);
+}
+
 TriggerOutcome read_trigger_response(const Target& target,
                                      const http::Response& response,
                                      const std::vector<std::string>& secrets) {

@@ -34,6 +34,12 @@ Result<BuiltRequest> build_poll(const Target& target,
                                 const RefreshRecord& record,
                                 const ReferenceResolver& resolver);
 
+// The request that reads a versions_from target's version list for the
+// slot of `record` (SPEC §10).
+Result<BuiltRequest> build_versions_request(const Target& target,
+                                            const RefreshRecord& record,
+                                            const ReferenceResolver& resolver);
+
 struct TriggerOutcome {
   enum Kind {
     kAccepted,   // polling starts; job_id is set when the target reads one

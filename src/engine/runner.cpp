@@ -69,6 +69,7 @@ Task& Runner::add_task(RefreshRecord record, TargetWork& work, const TargetRecor
 // transaction; the requests leave only once "triggering" is committed.
 Result<void> Runner::start_ready() {
   if (ready_.empty() || stopping_ || store_down_) return {};
+  start_fetches();
   std::vector<Task*> batch;
   std::map<TargetWork*, int> batched;
   // No more than can leave at once (see http::Client::idle_capacity).

@@ -39,6 +39,9 @@ struct Task {
   Task* successor = nullptr;              // the newer slot's task waiting for this one
   std::optional<std::string> last_state;  // last state value the service reported
   std::string last_poll_error;            // why the last poll failed, if it did
+  // versions_from: this task (version "") reads the slot's version list
+  // instead of triggering; it is recorded only when the reading fails.
+  bool fetch_versions = false;
 };
 
 enum class WorkState {
@@ -113,6 +116,13 @@ class Runner {
   // runner_after.cpp
   void note_waiting(TargetWork& work, const std::string& why);
   Result<void> recheck_blocked(const std::vector<TargetWork*>& ended);
+
+  // runner_versions.cpp
+  void start_fetches();
+  void send_fetch(Task& task);
+  void on_fetch(Task& task, const std::string& url, const http::Response& response);
+  void fail_fetch(Task& task, const std::string& error);
+  void queue_versions(Task& fetch, const std::vector<std::string>& versions);
 
   // runner_store.cpp
   Result<void> store_failed(Error error);

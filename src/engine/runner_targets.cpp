@@ -105,6 +105,8 @@ Result<void> Runner::dry_run(const Selection& selection) {
       r.target = t.target.name;
       r.revision = t.revision;
       r.version = p.version;
+      // A dry run sends nothing, so a list still to be read stays unread.
+      if (p.fetch_versions) r.version = "(versions from " + t.target.versions_from->url + ")";
       r.slot = p.slot;
       r.attempt = p.attempt;
       r.started_at = now();
@@ -252,6 +254,7 @@ Result<void> Runner::start_target(TargetWork& work) {
       r.attempt = p.attempt;
       r.started_at = now();
       Task& task = add_task(std::move(r), work, work.current);
+      task.fetch_versions = p.fetch_versions;
       auto older = open_versions.find(p.version);
       if (p.missed) {
         task.record.state = RefreshState::kMissed;

@@ -94,6 +94,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
   next.attempt = retry->attempt;
   next.started_at = retry->not_before;
   Task& again = add_task(std::move(next), *task.work, task.target);
+  again.fetch_versions = task.fetch_versions;
   observer_.on_note(fmt::format("{} {} will be tried again (retry {}) at {}", again.record.target,
                                 again.record.version, again.record.attempt,
                                 format_rfc3339(retry->not_before)));

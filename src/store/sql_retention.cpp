@@ -32,8 +32,22 @@ Result<int64_t> SqlStore::prune(const PruneScope& scope, int limit) {
   params.emplace_back(int64_t{limit});
   // One statement, so one short transaction of its own: the write lock is
   // held for one batch only, and runs write between batches.
-  return db().execute(
+  auto deleted = db().execute(
       fmt::format("DELETE FROM refreshes WHERE id IN (SELECT f.id {} LIMIT ?)", kPrunable), params);
+  if (!deleted.ok()) return deleted;
+  RCTL_TRY(prune_slot_versions(scope));
+  return deleted;
+}
+
+// The version lists (versions_from) of old slots that no refresh refers to
+// any more; the due slot's stays, since the planner reads it.
+Result<void> SqlStore::prune_slot_versions(const PruneScope& scope) {
+  RCTL_TRY(db().execute(
+      "DELETE FROM slot_versions WHERE target = ? AND fetched_at < ? AND slot < ? AND NOT EXISTS "
+      "(SELECT 1 FROM refreshes r WHERE r.target = slot_versions.target AND r.slot = "
+      "slot_versions.slot)",
+      scope_params(scope)));
+  return {};
 }
 
 Result<int64_t> SqlStore::count_prunable(const PruneScope& scope) {

@@ -60,6 +60,12 @@ class SqlStore : public Store {
   Result<void> record_retention(int64_t deleted) override;
   Result<void> record_notifications(const std::vector<NotificationRecord>& records) override;
   Result<std::vector<NotificationRecord>> notifications(int64_t run_id) override;
+  Result<std::optional<std::vector<std::string>>> slot_versions(const std::string& target,
+                                                                TimePoint slot) override;
+  Result<std::vector<std::string>> store_slot_versions(const std::string& target,
+                                                       TimePoint slot,
+                                                       const std::vector<std::string>& versions,
+                                                       TimePoint now) override;
 
   // For store/stats.h (metrics, doctor).
   Result<std::vector<VersionStats>> version_stats();
@@ -96,6 +102,7 @@ class SqlStore : public Store {
   Result<std::vector<RefreshRecord>> select_refreshes(const std::string& where_and_order,
                                                       const sql::Params& params);
   Result<void> record_holder(int64_t run_id, const std::vector<int64_t>& ids, TimePoint now);
+  Result<void> prune_slot_versions(const PruneScope& scope);
 
   std::map<int64_t, int64_t> held_;  // target id -> the epoch this store took it at
 };

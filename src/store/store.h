@@ -221,6 +221,18 @@ class Store {
   virtual Result<void> record_notifications(const std::vector<NotificationRecord>& records) = 0;
   // The notifications of one run, in the order they were recorded.
   virtual Result<std::vector<NotificationRecord>> notifications(int64_t run_id) = 0;
+  // --- versions read at run time (versions_from) -------------------------
+  // The version list read for (target, slot); nullopt when none is stored
+  // (not read yet, or every read of it failed).
+  virtual Result<std::optional<std::vector<std::string>>> slot_versions(const std::string& target,
+                                                                        TimePoint slot) = 0;
+  // Stores the list read for (target, slot), unless one is stored already:
+  // returns the list that is stored now (this one, or the earlier one).
+  virtual Result<std::vector<std::string>> store_slot_versions(
+      const std::string& target,
+      TimePoint slot,
+      const std::vector<std::string>& versions,
+      TimePoint now) = 0;
 };
 
 // The default SQLite path of SPEC §3 for this user.

@@ -86,6 +86,21 @@ const InvalidCase kCases[] = {
     {"UnknownTimezone", "enabled = true", "timezone = \"Mars/Olympus_Mons\"", "timezone"},
     {"BadSchedule", "enabled = true", "schedule = \"61 * * * *\"", "schedule"},
     {"TopLevelTypo", "[[target]]", "[[targets]]", "targets"},
+    // versions_from (SPEC §10): instead of versions, never beside them.
+    {"VersionsAndVersionsFrom", "retries = 0",
+     "retries = 0\nversions_from = { url = \"http://127.0.0.1:8080/api/versions\" }",
+     "versions_from: give either versions or versions_from, not both", 10},
+    {"VersionsFromPointerWithoutSlash", "versions = [\"2026-10\", \"2026-11\"]",
+     "versions_from = { url = \"http://127.0.0.1:8080/api/versions\", pointer = \"versions\" }",
+     "versions_from: pointer: \"versions\" is not a JSON pointer"},
+    {"VersionsFromLatestZero", "versions = [\"2026-10\", \"2026-11\"]",
+     "versions_from = { url = \"http://127.0.0.1:8080/api/versions\", latest = 0 }",
+     "versions_from: latest: 0 is out of range"},
+    {"VersionsFromLatestNotWhole", "versions = [\"2026-10\", \"2026-11\"]",
+     "versions_from = { url = \"http://127.0.0.1:8080/api/versions\", latest = 2.5 }",
+     "versions_from: latest: expected an integer"},
+    {"VersionsFromWithoutUrl", "versions = [\"2026-10\", \"2026-11\"]",
+     "versions_from = { pointer = \"/versions\" }", "versions_from: url: missing"},
 };
 
 class ApplyInvalid : public ::testing::TestWithParam<InvalidCase> {};
