@@ -5,7 +5,7 @@
 // messages name the database. Nothing is triggered twice.
 //
 // A full disk is a small tmpfs mounted in a mount namespace of its own
-// (unshare -m, as root: CI and fresh-check are); the read-only case runs as
+// (unshare -m, as root: CI is; also in a chroot); the read-only case runs as
 // the unprivileged user nobody, since root ignores file modes.
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -67,11 +67,17 @@ class DbFault : public RunTest {
 ProcessResult in_small_disk(const std::string& mount,
                             const std::string& out,
                             const std::string& script) {
-  std::string all =
-      fmt::format("set -u\nB={}; M={}; O={}\nmount -t tmpfs -o size=2m tmpfs \"$M\" || exit 90\n{}",
-                  REFRESHCTL_BIN, mount, out, script);
-  return run_process({"/usr/bin/unshare", "-m", "/bin/bash", "-c", all},
-                     {.timeout = std::chrono::seconds(150)});
+  // unshare makes every mount private by remounting / so, which fails in a
+  // chroot, where / is no mount point: there the tmpfs is also unmounted on
+  // exit, in case the mount holding it shares its mounts.
+  std::string all = fmt::format(
+      "set -u\nB={}; M={}; O={}\nmount --make-rprivate / 2>/dev/null\n"
+      "trap 'umount \"$M\" 2>/dev/null' EXIT\n"
+      "mount -t tmpfs -o size=2m tmpfs \"$M\" || exit 90\n{}",
+      REFRESHCTL_BIN, mount, out, script);
+  return run_process(
+      {"/usr/bin/unshare", "-m", "--propagation", "unchanged", "/bin/bash", "-c", all},
+      {.timeout = std::chrono::seconds(150)});
 }
 
 // Fills the tmpfs to 256 KiB from full: the run claims and sends its
