@@ -64,7 +64,7 @@ void run_add(AddOptions& opt, Context& ctx) {
                                           "refreshctl apply, or remove it first)",
                                           t.name));
   }
-  apply_and_report(*store, {{t, "add"}}, ctx.global.json);
+  apply_and_report(*store, {{t, "add", {}}}, ctx.global.json);
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ void run_rollback(const RollbackOptions& opt, Context& ctx) {
   auto store = open_store_or_fail(ctx.global);
   // A removed target may be rolled back too: that restores it.
   auto old = require_target(*store, opt.name, opt.to, true);
-  apply_and_report(*store, {{old.target, fmt::format("rollback to {}", opt.to)}}, ctx.global.json);
+  apply_and_report(*store, {{old.target, fmt::format("rollback to {}", opt.to), {}}},
+                   ctx.global.json);
 }
 
 }  // namespace

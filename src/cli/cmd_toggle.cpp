@@ -21,7 +21,7 @@ void run_toggle(const ToggleOptions& opt, bool enabled, Context& ctx) {
   for (const auto& name : opt.names) {
     auto record = require_target(*store, name);
     record.target.enabled = enabled;
-    changes.push_back({record.target, enabled ? "enable" : "disable"});
+    changes.push_back({record.target, enabled ? "enable" : "disable", {}});
   }
   apply_and_report(*store, changes, ctx.global.json);
 }
