@@ -90,18 +90,6 @@ uint64_t fnv1a(const std::string& text, uint64_t seed) {
   return h;
 }
 
-// The value at `pointer`, or nullptr when absent. Never throws: a pointer
-// that does not fit the document (an array index into an object) is absent.
-const nlohmann::json* value_at(const nlohmann::json& doc, const std::string& pointer) {
-  try {
-    nlohmann::json::json_pointer p(pointer);
-    if (!doc.contains(p)) return nullptr;
-    return &doc.at(p);
-  } catch (const nlohmann::json::exception&) {
-    return nullptr;
-  }
-}
-
 // A JSON value as text: strings as they are, other values as JSON text
 // ("10", "true"); nullopt when absent or null.
 std::optional<std::string> text_at(const nlohmann::json& doc, const std::string& pointer) {
@@ -136,6 +124,20 @@ bool contains(const std::vector<int>& list, long v) {
   return std::find(list.begin(), list.end(), static_cast<int>(v)) != list.end();
 }
 
+}  // namespace
+
+// The value at `pointer`, or nullptr when absent. Never throws: a pointer
+// that does not fit the document (an array index into an object) is absent.
+const nlohmann::json* value_at(const nlohmann::json& doc, const std::string& pointer) {
+  try {
+    nlohmann::json::json_pointer p(pointer);
+    if (!doc.contains(p)) return nullptr;
+    return &doc.at(p);
+  } catch (const nlohmann::json::exception&) {
+    return nullptr;
+  }
+}
+
 // A body quoted in a message: trimmed, secrets redacted, then cut. Only the
 // front of a large body is redacted: enough that an occurrence of a secret
 // that starts before the cut, in its longest encoding, is wholly inside.
@@ -146,8 +148,6 @@ std::string excerpt(std::string_view body, const std::vector<std::string>& secre
   std::string front = trim(body.substr(0, kExcerpt + 12 * longest + 64));
   return cut_utf8(sanitize_utf8(redact(front, secrets)), kExcerpt);
 }
-
-}  // namespace
 
 std::string idempotency_key(const RefreshRecord& r) {
   std::string key = fmt::format("{}\n{}\n{}\n{}", r.target, r.version,

@@ -2,6 +2,7 @@
 // templates and reading the service's answers. No I/O, no clock, no store.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,14 @@ PollOutcome read_status_response(const Target& target,
 // HTTP date, relative to `now`); nullopt when it does not say. Never
 // negative; capped at a day.
 std::optional<Millis> retry_after(const http::Response& response, TimePoint now);
+
+// The value at `pointer` in `doc`, or nullptr when absent. Never throws: a
+// pointer that does not fit the document (an array index into an object) is
+// absent.
+const nlohmann::json* value_at(const nlohmann::json& doc, const std::string& pointer);
+
+// A body quoted in a message: trimmed, secrets redacted (before the cut), cut.
+std::string excerpt(std::string_view body, const std::vector<std::string>& secrets);
 
 // An error message as it is recorded: secrets redacted first, then cut to
 // `max_bytes` on a character boundary, and valid UTF-8.

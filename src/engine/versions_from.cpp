@@ -10,13 +10,6 @@
 namespace refreshctl::engine {
 namespace {
 
-constexpr size_t kExcerpt = 200;
-
-// The front of a body, quoted in an error: secrets redacted before the cut.
-std::string excerpt(const std::string& body, const std::vector<std::string>& secrets) {
-  return recorded_error(std::string_view(body).substr(0, 16 * kExcerpt), secrets, kExcerpt);
-}
-
 const char* json_kind(const nlohmann::json& v) {
   if (v.is_object()) return "an object";
   if (v.is_array()) return "an array";
@@ -44,13 +37,7 @@ Result<std::vector<std::string>> read_version_list(const VersionsFromSpec& spec,
   if (doc.is_discarded()) {
     return make_error(fmt::format("the answer is not JSON: {}", excerpt(response.body, secrets)));
   }
-  const nlohmann::json* list = &doc;
-  try {
-    nlohmann::json::json_pointer pointer(spec.pointer);
-    list = doc.contains(pointer) ? &doc.at(pointer) : nullptr;
-  } catch (const nlohmann::json::exception&) {
-    list = nullptr;  // a pointer that does not fit the document (an index into an object)
-  }
+  const nlohmann::json* list = value_at(doc, spec.pointer);
   if (list == nullptr) {
     return make_error(fmt::format("the answer has no value at {}", spec.pointer));
   }
