@@ -39,6 +39,26 @@ Result<Selection> select_targets(Store& store, const std::vector<std::string>& n
   return out;
 }
 
+Result<Selection> select_due_targets(Store& store, TimePoint now, std::vector<QuietMark>* quiet) {
+  auto due = store.targets_to_check(now);
+  if (!due.ok()) return std::move(due).take_error();
+  Selection out;
+  for (auto& t : *due) {
+    if (t.target.enabled) {
+      out.targets.push_back(std::move(t));
+    } else if (quiet != nullptr) {
+      quiet->push_back({t.id, t.revision, TimePoint::max()});
+    }
+  }
+  return out;
+}
+
+Result<TimePoint> quiet_until(const Target& target, TimePoint now) {
+  auto next = schedule::next_slot(target, now);
+  if (!next.ok()) return make_error(fmt::format("target {}: {}", target.name, next.error()));
+  return next->value_or(TimePoint::max());
+}
+
 std::optional<PlannedRefresh> plan_retry(const Target& t, const RefreshRecord& last) {
   if (!is_failure(last.state) || last.attempt >= t.retries) return std::nullopt;
   if (last.state == RefreshState::kUnknown && !t.retrigger_unknown) return std::nullopt;

@@ -33,6 +33,20 @@ struct Selection {
 // (which must exist). Fails with a "did you mean" for an unknown name.
 Result<Selection> select_targets(Store& store, const std::vector<std::string>& names);
 
+// The targets a scheduled run at the real time `now` must plan: every
+// enabled target whose quiet_until has passed (Store::targets_to_check), the
+// others being known to have nothing due. `quiet`, when given, gets a mark
+// for each disabled one read, which no run needs to read again.
+Result<Selection> select_due_targets(Store& store,
+                                     TimePoint now,
+                                     std::vector<QuietMark>* quiet = nullptr);
+
+// Until when `target`, whose plan at `now` is empty (its due slot wholly
+// done, or no slot due yet) and which has no open refresh, stays so: its
+// next slot, before which the due slot cannot change. TimePoint::max() when
+// the schedule never fires again.
+Result<TimePoint> quiet_until(const Target& target, TimePoint now);
+
 // The refreshes of `target` due at `schedule_now` (the run's idea of the
 // time, shifted by --at) that are not yet recorded. `manual` (--now) uses
 // schedule_now as the slot, whatever the schedule. Reads the slot's records.

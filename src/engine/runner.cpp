@@ -263,7 +263,8 @@ Result<void> Runner::end_run(bool failed) {
 
 Result<RunSummary> Runner::run() {
   started_ = now();
-  auto selection = select_targets(ctx_.store, opt_.targets);
+  auto selection = scheduled_run() ? select_due_targets(ctx_.store, now(), &quiet_)
+                                   : select_targets(ctx_.store, opt_.targets);
   if (!selection.ok()) return std::move(selection).take_error();
   for (const auto& name : selection->disabled) {
     observer_.on_note(fmt::format("{} is disabled; not run (refreshctl enable {})", name, name));

@@ -99,6 +99,9 @@ class Runner {
   Task& add_task(RefreshRecord record, TargetWork& work, const TargetRecord* target);
   TimePoint now() const { return ctx_.clock.now(); }
   TimePoint schedule_now() const;
+  // A scheduled run at the real time over every target: the only kind that
+  // reads targets by quiet_until and moves it forward.
+  bool scheduled_run() const { return opt_.targets.empty() && !opt_.at && !opt_.manual; }
 
   // runner_targets.cpp
   Result<void> find_work(const Selection& selection);
@@ -151,6 +154,7 @@ class Runner {
   RunSummary summary_;
   TimePoint started_{};
   std::vector<std::unique_ptr<TargetRecord>> records_;  // every revision in use
+  std::vector<QuietMark> quiet_;  // targets found with nothing due, for quiet_until
   std::map<std::pair<std::string, int>, const TargetRecord*> by_revision_;
   std::map<std::string, std::unique_ptr<TargetWork>> work_;
   std::deque<TargetWork*> queue_;     // to lock, in this order

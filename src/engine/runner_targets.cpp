@@ -65,7 +65,16 @@ Result<void> Runner::find_work(const Selection& selection) {
     if (!due.ok()) return std::move(due).take_error();
     int opened = open_count.count(t.target.name) ? open_count[t.target.name] : 0;
     if (due->empty() && opened == 0) {
-      if (waiting.empty()) continue;
+      if (waiting.empty()) {
+        // Its due slot is done: no run needs to read it again before its
+        // next slot (or a new revision).
+        if (scheduled_run()) {
+          auto until = quiet_until(t.target, schedule_now());
+          if (!until.ok()) return std::move(until).take_error();
+          quiet_.push_back({t.id, t.revision, *until});
+        }
+        continue;
+      }
       TargetWork* w = add_work(t.target.name, t.id, record);
       w->state = WorkState::kBlocked;
       blocked_.push_back(w);
@@ -81,8 +90,17 @@ Result<void> Runner::find_work(const Selection& selection) {
     auto target = ctx_.store.target(name, std::nullopt, true);
     if (!target.ok()) return std::move(target).take_error();
     if (!*target) continue;
-    TargetWork* w = add_work(name, (*target)->id, nullptr);
-    w->demand = std::clamp(count, 1, (*target)->target.max_concurrency);
+    // Not read by quiet_until (its open refreshes came from a --now, --at or
+    // --target run since): in a scheduled run it is as selected as any other.
+    const TargetRecord* current = nullptr;
+    if (scheduled_run() && !(*target)->removed && (*target)->target.enabled) {
+      records_.push_back(std::make_unique<TargetRecord>(std::move(**target)));
+      current = records_.back().get();
+      by_revision_[{name, current->revision}] = current;
+    }
+    const TargetRecord& t = current != nullptr ? *current : **target;
+    TargetWork* w = add_work(name, t.id, current);
+    w->demand = std::clamp(count, 1, t.target.max_concurrency);
     resuming.push_back(w);
   }
   if (!planned.empty()) {
@@ -92,6 +110,12 @@ Result<void> Runner::find_work(const Selection& selection) {
   queue_.insert(queue_.end(), resuming.begin(), resuming.end());
   queue_.insert(queue_.end(), planned.begin(), planned.end());
   wait_until_ = started_ + opt_.wait_lock;
+  // A cache only: failing to write it costs the next run a plan, no more.
+  auto marked = ctx_.store.set_quiet_until(quiet_);
+  if (!marked.ok()) {
+    observer_.on_warning("could not record which targets have nothing due: " + marked.error());
+  }
+  quiet_.clear();
   return {};
 }
 

@@ -29,6 +29,9 @@ class SqlStore : public Store {
                                              std::optional<int> revision,
                                              bool include_removed) override;
   Result<std::vector<TargetRecord>> targets() override;
+  Result<std::vector<TargetRecord>> targets_to_check(TimePoint now) override;
+  Result<std::vector<TargetSummary>> target_summaries() override;
+  Result<void> set_quiet_until(const std::vector<QuietMark>& marks) override;
   Result<std::vector<std::string>> target_names() override;
   Result<std::vector<RevisionInfo>> revisions(const std::string& name) override;
   Result<bool> remove(const std::string& name, TimePoint now, const ChangeAuthor& author) override;

@@ -1,6 +1,10 @@
 // Targets and their revisions, over sql::Connection.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
+
 #include "config/target_file.h"
 #include "store/sql_store.h"
 
@@ -16,6 +20,9 @@ Result<Target> decode(const std::string& name, int revision, const std::string& 
   }
   return std::move((*parsed)[0].target);
 }
+
+// quiet_until of a target no run needs to plan until its next revision.
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 // Columns: id, name, revision, definition, created_at, removed.
 constexpr const char* kTargetColumns =
@@ -34,7 +41,84 @@ Result<TargetRecord> read_target(const sql::Row& row) {
   return record;
 }
 
+std::string encode_summary(const TargetSummary& s) {
+  return nlohmann::json{
+      {"data_type", s.data_type}, {"versions", s.versions}, {"versions_from", s.versions_from},
+      {"schedule", s.schedule},   {"timezone", s.timezone}, {"enabled", s.enabled},
+      {"after", s.after}}
+      .dump();
+}
+
+// nullopt: not a summary this binary wrote (the caller reads the TOML).
+std::optional<TargetSummary> decode_summary(const std::string& text) {
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) return std::nullopt;
+  try {
+    TargetSummary s;
+    s.data_type = doc.at("data_type").get<std::string>();
+    s.versions = doc.at("versions").get<std::vector<std::string>>();
+    s.versions_from = doc.at("versions_from").get<bool>();
+    s.schedule = doc.at("schedule").get<std::string>();
+    s.timezone = doc.at("timezone").get<std::string>();
+    s.enabled = doc.at("enabled").get<bool>();
+    s.after = doc.at("after").get<std::vector<std::string>>();
+    return s;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
+
+TargetSummary summarize(const TargetRecord& record) {
+  const Target& t = record.target;
+  return TargetSummary{.id = record.id,
+                       .name = t.name,
+                       .revision = record.revision,
+                       .data_type = t.data_type,
+                       .versions = t.versions,
+                       .versions_from = t.versions_from.has_value(),
+                       .schedule = t.schedule,
+                       .timezone = t.timezone,
+                       .enabled = t.enabled,
+                       .after = t.after};
+}
+
+Result<std::vector<TargetSummary>> SqlStore::target_summaries() {
+  // The TOML only where no summary was stored with the revision.
+  auto rows = db().query(
+      "SELECT t.id, t.name, r.revision, r.summary, "
+      "CASE WHEN r.summary IS NULL THEN r.definition ELSE '' END, r.created_at "
+      "FROM targets t JOIN target_revisions r ON r.target = t.name AND r.revision = t.revision "
+      "WHERE t.removed_at IS NULL ORDER BY t.name");
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<TargetSummary> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    std::optional<TargetSummary> summary;
+    if (!row.is_null(3)) summary = decode_summary(row.text(3));
+    if (!summary) {
+      auto definition = row.is_null(3) ? row.text(4) : std::string();
+      if (definition.empty()) {
+        auto full = target(row.text(1), static_cast<int>(row.integer(2)), false);
+        if (!full.ok()) return std::move(full).take_error();
+        if (!*full) continue;
+        summary = summarize(**full);
+      } else {
+        auto decoded = decode(row.text(1), static_cast<int>(row.integer(2)), definition);
+        if (!decoded.ok()) return std::move(decoded).take_error();
+        TargetRecord record;
+        record.target = std::move(decoded).value();
+        summary = summarize(record);
+      }
+    }
+    summary->id = row.integer(0);
+    summary->name = row.text(1);
+    summary->revision = static_cast<int>(row.integer(2));
+    out.push_back(std::move(*summary));
+  }
+  return out;
+}
 
 Result<std::optional<ApplyResult>> SqlStore::apply_one(const TargetChange& change, TimePoint now) {
   const Target& t = change.target;
@@ -59,18 +143,23 @@ Result<std::optional<ApplyResult>> SqlStore::apply_one(const TargetChange& chang
     revision = current_revision + 1;
     action = removed ? ApplyAction::kCreated : ApplyAction::kUpdated;
   }
+  TargetRecord record;
+  record.target = t;
   RCTL_TRY(
       db().execute("INSERT INTO target_revisions "
-                   "(target, revision, definition, source, created_at, made_by, made_on) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   "(target, revision, definition, source, created_at, made_by, made_on, summary) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    {t.name, int64_t{revision}, definition, change.source, to_millis(now),
-                    change.author.user, change.author.host}));
+                    change.author.user, change.author.host, encode_summary(summarize(record))}));
   // A new name gets the next id; a known one (also a removed one) keeps its own.
   RCTL_TRY(db().execute(
       "INSERT INTO targets (name, revision, removed_at, id) "
       "VALUES (?, ?, NULL, (SELECT coalesce(max(id), 0) + 1 FROM targets)) "
       "ON CONFLICT (name) DO UPDATE SET revision = excluded.revision, removed_at = NULL",
       {t.name, int64_t{revision}}));
+  // A new revision is planned at the next run; a disabled one never is.
+  RCTL_TRY(db().execute("UPDATE targets SET quiet_until = ? WHERE name = ?",
+                        {t.enabled ? int64_t{0} : kNever, t.name}));
   return std::optional<ApplyResult>(ApplyResult{t.name, action, revision});
 }
 
@@ -122,6 +211,41 @@ Result<std::vector<TargetRecord>> SqlStore::targets() {
     out.push_back(std::move(record).value());
   }
   return out;
+}
+
+Result<std::vector<TargetRecord>> SqlStore::targets_to_check(TimePoint now) {
+  auto rows = db().query(
+      fmt::format("SELECT {} FROM targets t "
+                  "JOIN target_revisions r ON r.target = t.name AND r.revision = t.revision "
+                  "WHERE t.quiet_until <= ? AND t.removed_at IS NULL",
+                  kTargetColumns),
+      {to_millis(now)});
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::vector<TargetRecord> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto record = read_target(row);
+    if (!record.ok()) return std::move(record).take_error();
+    out.push_back(std::move(record).value());
+  }
+  // Sorted here: an ORDER BY name would have SQLite walk the name index
+  // over every target instead of the quiet_until index over the few due.
+  std::sort(out.begin(), out.end(), [](const TargetRecord& a, const TargetRecord& b) {
+    return a.target.name < b.target.name;
+  });
+  return out;
+}
+
+Result<void> SqlStore::set_quiet_until(const std::vector<QuietMark>& marks) {
+  if (marks.empty()) return {};
+  auto txn = sql::Transaction::begin(db());
+  if (!txn.ok()) return std::move(txn).take_error();
+  for (const auto& mark : marks) {
+    int64_t until = mark.until == TimePoint::max() ? kNever : to_millis(mark.until);
+    RCTL_TRY(db().execute("UPDATE targets SET quiet_until = ? WHERE id = ? AND revision = ?",
+                          {until, mark.id, int64_t{mark.revision}}));
+  }
+  return txn->commit();
 }
 
 Result<std::vector<std::string>> SqlStore::target_names() {

@@ -25,6 +25,25 @@ struct TargetRecord {
   TimePoint revision_created_at;  // when `revision` was made
 };
 
+// What `list` shows of a target at its current revision, read without
+// parsing the revision (Store::target_summaries).
+struct TargetSummary {
+  int64_t id = 0;
+  std::string name;
+  int revision = 0;
+  std::string data_type;
+  std::vector<std::string> versions;  // empty with versions_from
+  bool versions_from = false;         // the versions are read at run time
+  std::string schedule;
+  std::string timezone;
+  bool enabled = true;
+  std::vector<std::string> after;
+  bool operator==(const TargetSummary&) const = default;
+};
+
+// The summary of a target, as stored with each new revision.
+TargetSummary summarize(const TargetRecord& record);
+
 // Who changed a target, recorded with the change ("" when unknown, as for
 // changes made before schema version 4).
 struct ChangeAuthor {
@@ -46,6 +65,15 @@ struct RemovalInfo {
   int revision = 0;  // the revision that was current when it was removed
   TimePoint removed_at;
   ChangeAuthor author;
+};
+
+// A scheduled run's finding that target `id`, at `revision`, has nothing
+// to plan before `until` (its next slot; TimePoint::max(): never, as for a
+// disabled target).
+struct QuietMark {
+  int64_t id = 0;
+  int revision = 0;
+  TimePoint until;
 };
 
 enum class ApplyAction { kCreated, kUpdated, kUnchanged };
@@ -140,6 +168,17 @@ class Store {
                                                      bool include_removed = false) = 0;
   // Every target not removed, at its current revision, by name.
   virtual Result<std::vector<TargetRecord>> targets() = 0;
+  // Every target not removed whose quiet_until is at or before `now`, at
+  // its current revision, by name: what a scheduled run must plan. The
+  // others are known to have nothing due before their quiet_until (only
+  // their open refreshes, found by open_refreshes(), may need the run).
+  virtual Result<std::vector<TargetRecord>> targets_to_check(TimePoint now) = 0;
+  // Records, for each mark, that its target has nothing to plan before
+  // `until`, in one transaction; a mark whose target has another revision
+  // by now is dropped (the new revision is checked at the next run).
+  virtual Result<void> set_quiet_until(const std::vector<QuietMark>& marks) = 0;
+  // Every target not removed, as `list` shows it, by name.
+  virtual Result<std::vector<TargetSummary>> target_summaries() = 0;
   // Every target name ever known, removed ones too (for "did you mean").
   virtual Result<std::vector<std::string>> target_names() = 0;
   // Oldest first; empty when the target is unknown.
