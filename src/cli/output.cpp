@@ -177,6 +177,19 @@ void print_json(const nlohmann::json& value) {
   fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+void JsonArrayPrinter::add(const nlohmann::json& item) {
+  std::string text = item.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string indented;
+  indented.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    indented += c;
+    if (c == '\n') indented += "  ";
+  }
+  fmt::print("{}  {}", count_++ == 0 ? "[\n" : ",\n", indented);
+}
+
+void JsonArrayPrinter::finish() { fmt::print("{}", count_ == 0 ? "[]\n" : "\n]\n"); }
+
 std::optional<int64_t> refresh_duration_ms(const RefreshRecord& r) {
   if (!r.finished_at) return std::nullopt;
   return (*r.finished_at - r.started_at).count();

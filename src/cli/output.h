@@ -56,6 +56,17 @@ size_t display_width(const std::string& text);
 // Prints the value as indented JSON and a newline.
 void print_json(const nlohmann::json& value);
 
+// Prints a JSON array an element at a time, exactly as print_json() prints
+// the whole array, so that a long list is never held in memory as one.
+class JsonArrayPrinter {
+ public:
+  void add(const nlohmann::json& item);
+  void finish();  // the closing bracket ("[]" when nothing was added)
+
+ private:
+  size_t count_ = 0;
+};
+
 // A refresh as `history --json` and `run --json` print it (SPEC §5 fields).
 nlohmann::json refresh_json(const RefreshRecord& record);
 
