@@ -12,12 +12,26 @@ TimePoint SystemClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+// By hand rather than date::format, which builds an ostringstream per call:
+// run and history print one of these for every refresh.
 std::string format_rfc3339(TimePoint t) {
-  auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  auto ms = (t - secs).count();
-  std::string out = date::format("%Y-%m-%dT%H:%M:%S", secs);
-  if (ms != 0) out += fmt::format(".{:03}", ms);
-  return out + "Z";
+  using namespace std::chrono;
+  auto day = floor<days>(t);
+  date::year_month_day ymd{date::sys_days{day}};
+  auto in_day = t - day;
+  auto h = floor<hours>(in_day);
+  auto m = floor<minutes>(in_day - h);
+  auto s = floor<seconds>(in_day - h - m);
+  auto ms = (in_day - h - m - s).count();
+  int year = static_cast<int>(ymd.year());
+  auto month = static_cast<unsigned>(ymd.month());
+  auto mday = static_cast<unsigned>(ymd.day());
+  if (ms != 0) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, mday, h.count(),
+                       m.count(), s.count(), ms);
+  }
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, mday, h.count(),
+                     m.count(), s.count());
 }
 
 Result<TimePoint> parse_rfc3339(std::string_view text) {

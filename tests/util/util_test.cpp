@@ -52,6 +52,12 @@ TEST(Time, FormatsAndParsesRfc3339) {
   EXPECT_EQ(*parse_rfc3339("2026-11-22T21:30:00-05:00"), *t);
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-11-23T02:30:00.5Z")), "2026-11-23T02:30:00.500Z");
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-11-23")), "2026-11-23T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(TimePoint{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(TimePoint{} - milliseconds(1)), "1969-12-31T23:59:59.999Z");
+  for (const char* text : {"2028-02-29T23:59:59.999Z", "2026-12-31T23:59:59Z",
+                           "2027-01-01T00:00:00.001Z", "2099-03-01T12:07:05.040Z"}) {
+    EXPECT_EQ(format_rfc3339(*parse_rfc3339(text)), text);
+  }
   for (const char* bad : {"", "yesterday", "2026-13-01", "2026-02-30", "2026-11-23T25:00:00Z",
                           "2026-11-23T02:30:00", "2026-11-23T02:30:00Zjunk"}) {
     EXPECT_FALSE(parse_rfc3339(bad).ok()) << bad;
