@@ -9,6 +9,7 @@
 #include <climits>
 #include <deque>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -43,15 +44,10 @@ class CurlClient final : public Client {
       : options_(options),
         user_agent_(options.user_agent.empty() ? default_user_agent() : options.user_agent) {
     options_.max_active_transfers = std::max<size_t>(options_.max_active_transfers, 1);
-    global_init_once();
-    multi_ = curl_multi_init();
-    auto limit = [](size_t n) { return static_cast<long>(std::min<size_t>(n, LONG_MAX)); };
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, limit(options_.max_host_connections));
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, limit(options_.max_active_transfers));
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, limit(options_.max_active_transfers));
   }
 
   ~CurlClient() override {
+    if (multi_ == nullptr) return;
     // Unfinished transfers are dropped without calling back.
     for (auto& [easy, transfer] : active_) curl_multi_remove_handle(multi_, easy);
     active_.clear();
@@ -64,6 +60,14 @@ class CurlClient final : public Client {
   }
 
   void poll(std::chrono::milliseconds max_wait) override {
+    if (multi_ == nullptr) {
+      if (queue_.empty()) {
+        // Nothing was ever asked: as curl_multi_poll with no transfer would.
+        std::this_thread::sleep_for(std::max(max_wait, std::chrono::milliseconds(0)));
+        return;
+      }
+      start_multi();
+    }
     start_queued();
     perform();
     size_t called = finish_ended();
@@ -96,6 +100,17 @@ class CurlClient final : public Client {
   }
 
  private:
+  // libcurl (and the TLS library under it) is set up at the first request,
+  // not before: a run with nothing due never pays for it.
+  void start_multi() {
+    global_init_once();
+    multi_ = curl_multi_init();
+    auto limit = [](size_t n) { return static_cast<long>(std::min<size_t>(n, LONG_MAX)); };
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, limit(options_.max_host_connections));
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, limit(options_.max_active_transfers));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, limit(options_.max_active_transfers));
+  }
+
   struct Queued {
     Request request;
     Callback done;
