@@ -6,6 +6,13 @@ interval). A benchmark, not a test: it prints figures and asserts nothing.
 
     bench/fanout.py [--targets 1000] [--versions 10] [--duration 5s]
                     [--poll-interval 2s] [--build build] [--db sqlite|postgres|URL]
+                    [--runners 1] [--max-concurrency N]
+
+--runners N starts N runs at once (as N hosts with the same crontab line
+would), each with --max-concurrency (default: every refresh); the figures
+are then the wall time to the last run's end, the runs' CPU time together,
+the largest peak RSS, and how many triggers the service counted (exactly
+one per refresh, whatever the number of runs).
 
 --db sqlite (the default) uses a new SQLite file; --db postgres starts a
 throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh) for the run; a
@@ -14,12 +21,14 @@ creates (and afterwards drops) a database of its own, so that its user must
 be allowed to create databases.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 
 TARGET = """[[target]]
 name = "t{i:05d}"
@@ -101,6 +110,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--db", default="sqlite",
                     help="sqlite, postgres (a throwaway cluster), or a PostgreSQL URL/conninfo")
+    ap.add_argument("--runners", type=int, default=1, help="runs started at once")
+    ap.add_argument("--max-concurrency", type=int, help="each run's (default: every refresh)")
     args = ap.parse_args()
 
     refreshctl = os.path.join(args.build, "refreshctl")
@@ -128,27 +139,52 @@ def main():
                        check=True, stdout=subprocess.DEVNULL)
 
         n = args.targets * args.versions
-        log = open(os.path.join(work, "run.log"), "w")
+        limit = args.max_concurrency or n
+        logs, runs = [], []
         start = time.monotonic()
-        run = subprocess.Popen([refreshctl, "--db", db, "run", "--max-concurrency", str(n)],
-                               stdout=log, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(run.pid, 0)
-        wall = time.monotonic() - start
-        code = os.waitstatus_to_exitcode(status)
-        hist = subprocess.run([refreshctl, "--db", db, "--json", "history", "--limit", str(n)],
+        for r in range(args.runners):
+            logs.append(open(os.path.join(work, f"run{r}.log"), "w"))
+            runs.append(subprocess.Popen([refreshctl, "--db", db, "run", "--max-concurrency",
+                                          str(limit)], stdout=logs[-1], stderr=subprocess.STDOUT))
+        codes, cpu, utime, stime, rss, walls = [], 0.0, 0.0, 0.0, 0, []
+        pending = {run.pid: run for run in runs}
+        while pending:
+            pid, status, usage = os.wait4(-1, 0)
+            if pid not in pending:
+                continue
+            del pending[pid]
+            walls.append(time.monotonic() - start)
+            codes.append(os.waitstatus_to_exitcode(status))
+            utime += usage.ru_utime
+            stime += usage.ru_stime
+            rss = max(rss, usage.ru_maxrss)
+        wall = max(walls)
+        code = max(codes)
+        cpu = utime + stime
+        hist = subprocess.run([refreshctl, "--db", db, "--json", "history", "--limit", str(n * 2)],
                               check=True, capture_output=True, text=True).stdout
         succeeded = hist.count('"state": "succeeded"')
+        with urllib.request.urlopen(base + "/api/stats") as answer:
+            triggers = json.load(answer)["triggers"]
+        triggered = sum(triggers.values())
+        twice = sum(1 for count in triggers.values() if count > 1)
         ideal = seconds(args.duration) + seconds(args.poll_interval)
-        cpu = usage.ru_utime + usage.ru_stime
-        print(f"database:       {args.db if args.db in ('sqlite', 'postgres') else 'postgresql'}")
+        print(f"database:       {args.db if args.db in ('sqlite', 'postgres') else 'postgresql'}, "
+              f"{os.cpu_count()} cores")
         print(f"refreshes:      {n} ({args.targets} targets x {args.versions} versions), "
               f"{succeeded} succeeded, exit {code}")
+        print(f"triggers:       {triggered} counted by the service, {twice} refreshes "
+              f"triggered more than once")
+        if args.runners > 1:
+            print(f"runs:           {args.runners} at once, --max-concurrency {limit} each; "
+                  f"ended after {', '.join(f'{w:.2f}' for w in sorted(walls))} s")
         print(f"refresh time:   {args.duration}, poll interval {args.poll_interval}")
         print(f"wall time:      {wall:.2f} s")
         print(f"ideal wall:     {ideal:.2f} s (duration + one poll interval)")
         print(f"wall / ideal:   {wall / ideal:.3f}")
-        print(f"cpu time:       {cpu:.2f} s (user {usage.ru_utime:.2f} s, sys {usage.ru_stime:.2f} s)")
-        print(f"peak rss:       {usage.ru_maxrss / 1024:.1f} MiB")
+        print(f"cpu time:       {cpu:.2f} s (user {utime:.2f} s, sys {stime:.2f} s)")
+        print(f"peak rss:       {rss / 1024:.1f} MiB")
+        return 0 if code == 0 and succeeded == n and triggered == n else 1
         return 0 if code == 0 and succeeded == n else 1
     finally:
         service.terminate()
