@@ -49,7 +49,15 @@ class LogObserver : public engine::RunObserver {
       fmt::print(opt_.out, "{} {} slot={} rev={}\n", format_rfc3339(now), describe(r, opt_.color),
                  format_rfc3339(r.slot), r.revision);
     }
-    std::fflush(opt_.out);
+    // A line a state change, flushed at least every 200 ms (and by on_tick):
+    // a write of its own for each of 100,000 refreshes would cost more than
+    // the refreshes.
+    unflushed_ = true;
+    if (now - last_flush_ >= kFlushEvery) flush(now);
+  }
+
+  void on_tick(const std::vector<const RefreshRecord*>&, TimePoint now) override {
+    if (unflushed_) flush(now);
   }
 
   void on_note(const std::string& text) override {
@@ -61,6 +69,14 @@ class LogObserver : public engine::RunObserver {
   void on_warning(const std::string& text) override { print_note(text); }
 
  private:
+  static constexpr std::chrono::milliseconds kFlushEvery{200};
+
+  void flush(TimePoint now) {
+    std::fflush(opt_.out);
+    unflushed_ = false;
+    last_flush_ = now;
+  }
+
   void print_note(const std::string& text) {
     TimePoint now = SystemClock().now();
     if (opt_.json) {
@@ -71,10 +87,12 @@ class LogObserver : public engine::RunObserver {
     } else {
       fmt::print(opt_.out, "{} {}\n", format_rfc3339(now), escape_for_terminal(text));
     }
-    std::fflush(opt_.out);
+    flush(now);
   }
 
   ObserverOptions opt_;
+  bool unflushed_ = false;
+  TimePoint last_flush_{};
 };
 
 class DryRunObserver : public engine::RunObserver {

@@ -65,11 +65,20 @@ Task& Runner::add_task(RefreshRecord record, TargetWork& work, const TargetRecor
   return *tasks_.back();
 }
 
+void Runner::make_ready(Task* task) {
+  if (task->fetch_versions) {
+    fetches_ready_.push_back(task);
+  } else {
+    ready_.push_back(task);
+  }
+}
+
 // Claims and sets triggering what the concurrency limits allow, in one claim
 // transaction; the requests leave only once "triggering" is committed.
 Result<void> Runner::start_ready() {
-  if (ready_.empty() || stopping_ || store_down_) return {};
+  if (stopping_ || store_down_) return {};
   start_fetches();
+  if (ready_.empty()) return {};
   std::vector<Task*> batch;
   std::map<TargetWork*, int> batched;
   // No more than can leave at once (see http::Client::idle_capacity).
@@ -148,7 +157,7 @@ void Runner::fire_timers() {
     if (task.finished) continue;
     switch (timer.kind) {
       case TimerKind::kStart:
-        if (!stopping_) ready_.push_back(&task);
+        if (!stopping_) make_ready(&task);
         break;
       case TimerKind::kResend:
         // Sent only under the target's lock, which a lost session may have lost.
@@ -190,7 +199,10 @@ Result<void> Runner::flush(bool force) {
 }
 
 milliseconds Runner::wait_time() const {
-  if (!ready_.empty() && active_ < opt_.max_concurrency && !store_down_) return milliseconds(0);
+  if ((!ready_.empty() || !fetches_ready_.empty()) && active_ < opt_.max_concurrency &&
+      !store_down_) {
+    return milliseconds(0);
+  }
   milliseconds wait = notifier_.wait_time(kMaxWait);
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;

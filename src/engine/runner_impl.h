@@ -97,6 +97,7 @@ class Runner {
   void tick();
   bool done() const;
   Task& add_task(RefreshRecord record, TargetWork& work, const TargetRecord* target);
+  void make_ready(Task* task);
   TimePoint now() const { return ctx_.clock.now(); }
   TimePoint schedule_now() const;
   // A scheduled run at the real time over every target: the only kind that
@@ -164,7 +165,11 @@ class Runner {
   TimePoint next_wait_try_{};
   int reserved_ = 0;  // sum of the demands of the locked targets
   std::vector<std::unique_ptr<Task>> tasks_;
-  std::deque<Task*> ready_;
+  std::deque<Task*> ready_;           // to claim and send (make_ready())
+  std::vector<Task*> fetches_ready_;  // versions_from readings to send (make_ready())
+  // Locked targets that may have no unfinished refresh left: where
+  // release_finished() looks, rather than over every target of the run.
+  std::vector<TargetWork*> may_release_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   int active_ = 0;
   int unfinished_ = 0;
@@ -175,6 +180,7 @@ class Runner {
   std::vector<Task*> to_send_;
   TimePoint last_flush_{};
   TimePoint last_tick_{};
+  TimePoint last_release_{};
   bool stopping_ = false;
   TimePoint stop_deadline_{};
   // The database connection is lost: nothing is claimed, written or released

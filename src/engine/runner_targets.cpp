@@ -14,8 +14,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 
-constexpr size_t kLockBatch = 500;       // locks tried in one call
-constexpr milliseconds kWaitRetry{250};  // how often busy targets are tried under --wait-lock
+constexpr size_t kLockBatch = 500;          // locks tried in one call
+constexpr milliseconds kWaitRetry{250};     // how often busy targets are tried under --wait-lock
+constexpr milliseconds kReleaseEvery{200};  // ended targets released together, this often
 
 // How long a run may hold a target for its refreshes to end: max_refresh_time
 // plus five minutes, and as much again for each retry with its delay. Held
@@ -179,6 +180,7 @@ Result<void> Runner::lock_more() {
       continue;
     }
     w.state = WorkState::kLocked;
+    may_release_.push_back(&w);  // released at once should it have nothing to do
     reserved_ += w.demand;
     RCTL_TRY(start_target(w));
   }
@@ -294,7 +296,7 @@ Result<void> Runner::start_target(TargetWork& work) {
       } else if (p.not_before > now()) {
         schedule(task, TimerKind::kStart, p.not_before);
       } else {
-        ready_.push_back(&task);
+        make_ready(&task);
       }
     }
     RCTL_TRY(record_missed(missed));
@@ -316,7 +318,7 @@ Result<Task*> Runner::resume(TargetWork& work, RefreshRecord record) {
   if (*target == nullptr) {
     finish(task, RefreshState::kError, "its target revision is no longer stored", false);
   } else if (task.record.state == RefreshState::kPending) {
-    ready_.push_back(&task);
+    make_ready(&task);
   } else if (task.record.state == RefreshState::kTriggering) {
     finish(task, RefreshState::kUnknown,
            fmt::format("run {} ended while sending the refresh request; the service may or "
@@ -380,20 +382,31 @@ void Runner::start_successor(Task& older) {
     return;
   }
   next->record.started_at = now();
-  ready_.push_back(next);
+  make_ready(next);
 }
 
 // Commits every write of the targets whose refreshes have all ended, then
 // releases their locks.
 Result<void> Runner::release_finished() {
-  if (store_down_) return {};
+  if (store_down_ || may_release_.empty()) return {};
+  // While refreshes are in flight, targets are released together at most
+  // every flush period: each release is a commit and an unlock.
+  if (unfinished_ > 0 && now() - last_release_ < kReleaseEvery) return {};
+  last_release_ = now();
   std::vector<TargetWork*> ended;
-  for (const auto& [name, work] : work_) {
-    if (work->state == WorkState::kLocked && work->unfinished == 0) ended.push_back(work.get());
+  for (TargetWork* w : may_release_) {
+    if (w->state == WorkState::kLocked && w->unfinished == 0) ended.push_back(w);
   }
+  may_release_.clear();
+  std::sort(ended.begin(), ended.end(),
+            [](const TargetWork* a, const TargetWork* b) { return a->name < b->name; });
+  ended.erase(std::unique(ended.begin(), ended.end()), ended.end());
   if (ended.empty()) return {};
-  RCTL_TRY(flush(true));
-  if (store_down_) return {};
+  auto flushed = flush(true);
+  if (!flushed.ok() || store_down_) {
+    may_release_ = std::move(ended);  // released once the writes are in
+    return flushed;
+  }
   std::vector<int64_t> ids;
   for (TargetWork* w : ended) {
     ids.push_back(w->id);

@@ -64,7 +64,7 @@ void Runner::end_task(Task& task) {
   if (task.finished) return;
   task.finished = true;
   --unfinished_;
-  --task.work->unfinished;
+  if (--task.work->unfinished == 0) may_release_.push_back(task.work);
   deactivate(task);
 }
 

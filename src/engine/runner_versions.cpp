@@ -17,14 +17,7 @@ namespace refreshctl::engine::detail {
 // first: a reading that fails at once ends its task, which may queue more.
 void Runner::start_fetches() {
   std::vector<Task*> fetches;
-  for (auto it = ready_.begin(); it != ready_.end();) {
-    if ((*it)->fetch_versions) {
-      fetches.push_back(*it);
-      it = ready_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  fetches.swap(fetches_ready_);
   for (Task* task : fetches) {
     if (!task->finished) send_fetch(*task);
   }
@@ -118,7 +111,7 @@ void Runner::queue_versions(Task& fetch, const std::vector<std::string>& version
       task.waits_for = older;
       older->successor = &task;
     } else {
-      ready_.push_back(&task);
+      make_ready(&task);
     }
   }
 }
