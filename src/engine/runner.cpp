@@ -49,7 +49,16 @@ Runner::Runner(const RunContext& context, const RunOptions& options)
       observer_(context.observer),
       notifier_(context.http, context.clock, context.resolver, context.observer) {}
 
-TimePoint Runner::schedule_now() const {
+// Which slots are due is decided as of the run's start (or --at), whenever
+// the run gets to a target: a run takes the slots due when it was invoked,
+// and later slots are left to later runs. So two runs invoked in one minute
+// trigger a target without a schedule once, also when the second gets the
+// target only in the next minute, after the first released it.
+TimePoint Runner::schedule_now() const { return opt_.at.value_or(started_); }
+
+// The schedule's clock as it goes on: how late a slot is when its refresh
+// really starts.
+TimePoint Runner::schedule_clock() const {
   if (!opt_.at) return now();
   return *opt_.at + (now() - started_);
 }

@@ -100,6 +100,7 @@ class Runner {
   void make_ready(Task* task);
   TimePoint now() const { return ctx_.clock.now(); }
   TimePoint schedule_now() const;
+  TimePoint schedule_clock() const;
   // A scheduled run at the real time over every target: the only kind that
   // reads targets by quiet_until and moves it forward.
   bool scheduled_run() const { return opt_.targets.empty() && !opt_.at && !opt_.manual; }

@@ -370,7 +370,7 @@ void Runner::start_successor(Task& older) {
     return;
   }
   const Target& t = next->target->target;
-  Millis late = schedule_now() - next->record.slot;
+  Millis late = schedule_clock() - next->record.slot;
   if (t.starting_deadline && late > *t.starting_deadline) {
     next->record.state = RefreshState::kMissed;
     next->record.started_at = now();

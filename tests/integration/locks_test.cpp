@@ -82,6 +82,24 @@ TEST_P(RunTest, EightConcurrentRunsShareTheWorkAndTriggerEachVersionOnce) {
   EXPECT_GE(run_ids.size(), 4u) << "the work is spread over the runs";
 }
 
+// Two runs invoked in one minute trigger a target without a schedule once,
+// also when the second gets the target only in the next minute: the slots
+// a run takes are those due when it was invoked.
+TEST_P(RunTest, TwoRunsInvokedInOneMinuteTriggerOnceWhenTheSecondGetsTheTargetInTheNext) {
+  apply({{.name = "cube", .versions = {"v1"}}});  // no schedule: a slot a minute
+  std::string at = tomorrow_at(0, 59);            // a second before the next minute
+  auto first = start_run({"--at", at});
+  wait_for_state("polling", 1);  // the refresh takes a second at the service
+  auto second = run({"--at", at, "--wait-lock", "10s"});
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("busy"), std::string::npos) << second.out;
+  EXPECT_EQ(first->wait().exit_code, 0);
+  EXPECT_EQ(triggers("cube/v1"), 1);
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u) << h.dump();
+  EXPECT_EQ(h[0]["slot"], at.substr(0, 17) + "00Z");
+}
+
 // `run --now`, Ctrl-C while polling, then the scheduled run: it resumes the
 // open refresh and its own slot's refresh of that version waits for it.
 TEST_P(RunTest, ANewerSlotWaitsForTheOpenRefreshOfItsVersion) {
