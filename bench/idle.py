@@ -26,9 +26,10 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fanout import ROOT, Database  # noqa: E402
 
-# Schedules of every kind; the targets are new, so no slot of theirs is due
-# before the next one (a new target never fires for older slots).
-SCHEDULES = ["0 3 * * *", "*/15 * * * *", "30 2 1 * *", "0 9 * * 1-5", "0 */6 * * *"]
+# Schedules of several kinds whose next slot is hours or more away: the
+# targets are new, so none of theirs is due before it (a new target never
+# fires for older slots), however long the first run over them takes.
+SCHEDULES = ["0 3 1 1 *", "30 2 1 * *", "15 4 * * 0", "45 5 29 2 *", "0 0 1 */3 *"]
 
 TARGET = """[[target]]
 name = "t{i:06d}"
