@@ -41,6 +41,17 @@ Result<TargetRecord> read_target(const sql::Row& row) {
   return record;
 }
 
+Result<std::vector<TargetRecord>> read_targets(const sql::Rows& rows) {
+  std::vector<TargetRecord> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    auto record = read_target(row);
+    if (!record.ok()) return std::move(record).take_error();
+    out.push_back(std::move(record).value());
+  }
+  return out;
+}
+
 std::string encode_summary(const TargetSummary& s) {
   return nlohmann::json{
       {"data_type", s.data_type}, {"versions", s.versions}, {"versions_from", s.versions_from},
@@ -203,14 +214,7 @@ Result<std::vector<TargetRecord>> SqlStore::targets() {
                   "WHERE t.removed_at IS NULL ORDER BY t.name",
                   kTargetColumns));
   if (!rows.ok()) return std::move(rows).take_error();
-  std::vector<TargetRecord> out;
-  out.reserve(rows->size());
-  for (const auto& row : *rows) {
-    auto record = read_target(row);
-    if (!record.ok()) return std::move(record).take_error();
-    out.push_back(std::move(record).value());
-  }
-  return out;
+  return read_targets(*rows);
 }
 
 Result<std::vector<TargetRecord>> SqlStore::targets_to_check(TimePoint now) {
@@ -221,16 +225,11 @@ Result<std::vector<TargetRecord>> SqlStore::targets_to_check(TimePoint now) {
                   kTargetColumns),
       {to_millis(now)});
   if (!rows.ok()) return std::move(rows).take_error();
-  std::vector<TargetRecord> out;
-  out.reserve(rows->size());
-  for (const auto& row : *rows) {
-    auto record = read_target(row);
-    if (!record.ok()) return std::move(record).take_error();
-    out.push_back(std::move(record).value());
-  }
+  auto out = read_targets(*rows);
+  if (!out.ok()) return out;
   // Sorted here: an ORDER BY name would have SQLite walk the name index
   // over every target instead of the quiet_until index over the few due.
-  std::sort(out.begin(), out.end(), [](const TargetRecord& a, const TargetRecord& b) {
+  std::sort(out->begin(), out->end(), [](const TargetRecord& a, const TargetRecord& b) {
     return a.target.name < b.target.name;
   });
   return out;
