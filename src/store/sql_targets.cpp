@@ -79,13 +79,9 @@ std::optional<TargetSummary> decode_summary(const std::string& text) {
   }
 }
 
-}  // namespace
-
-TargetSummary summarize(const TargetRecord& record) {
-  const Target& t = record.target;
-  return TargetSummary{.id = record.id,
-                       .name = t.name,
-                       .revision = record.revision,
+// What `list` shows of `t`; the caller adds the id and revision.
+TargetSummary summary_of(const Target& t) {
+  return TargetSummary{.name = t.name,
                        .data_type = t.data_type,
                        .versions = t.versions,
                        .versions_from = t.versions_from.has_value(),
@@ -95,37 +91,46 @@ TargetSummary summarize(const TargetRecord& record) {
                        .after = t.after};
 }
 
+}  // namespace
+
+TargetSummary summarize(const TargetRecord& record) {
+  TargetSummary s = summary_of(record.target);
+  s.id = record.id;
+  s.revision = record.revision;
+  return s;
+}
+
 Result<std::vector<TargetSummary>> SqlStore::target_summaries() {
-  // The TOML only where no summary was stored with the revision.
+  // The TOML only where no summary was stored with the revision (made before
+  // schema 9).
   auto rows = db().query(
       "SELECT t.id, t.name, r.revision, r.summary, "
-      "CASE WHEN r.summary IS NULL THEN r.definition ELSE '' END, r.created_at "
+      "CASE WHEN r.summary IS NULL THEN r.definition ELSE '' END "
       "FROM targets t JOIN target_revisions r ON r.target = t.name AND r.revision = t.revision "
       "WHERE t.removed_at IS NULL ORDER BY t.name");
   if (!rows.ok()) return std::move(rows).take_error();
   std::vector<TargetSummary> out;
   out.reserve(rows->size());
   for (const auto& row : *rows) {
+    const std::string name = row.text(1);
+    const int revision = static_cast<int>(row.integer(2));
     std::optional<TargetSummary> summary;
-    if (!row.is_null(3)) summary = decode_summary(row.text(3));
-    if (!summary) {
-      auto definition = row.is_null(3) ? row.text(4) : std::string();
-      if (definition.empty()) {
-        auto full = target(row.text(1), static_cast<int>(row.integer(2)), false);
-        if (!full.ok()) return std::move(full).take_error();
-        if (!*full) continue;
-        summary = summarize(**full);
-      } else {
-        auto decoded = decode(row.text(1), static_cast<int>(row.integer(2)), definition);
-        if (!decoded.ok()) return std::move(decoded).take_error();
-        TargetRecord record;
-        record.target = std::move(decoded).value();
-        summary = summarize(record);
-      }
+    if (row.is_null(3)) {
+      auto decoded = decode(name, revision, row.text(4));
+      if (!decoded.ok()) return std::move(decoded).take_error();
+      summary = summary_of(*decoded);
+    } else {
+      summary = decode_summary(row.text(3));
+    }
+    if (!summary) {  // a summary this binary cannot read: from the TOML too
+      auto full = target(name, revision, false);
+      if (!full.ok()) return std::move(full).take_error();
+      if (!*full) continue;
+      summary = summary_of((*full)->target);
     }
     summary->id = row.integer(0);
-    summary->name = row.text(1);
-    summary->revision = static_cast<int>(row.integer(2));
+    summary->name = name;
+    summary->revision = revision;
     out.push_back(std::move(*summary));
   }
   return out;
@@ -154,23 +159,20 @@ Result<std::optional<ApplyResult>> SqlStore::apply_one(const TargetChange& chang
     revision = current_revision + 1;
     action = removed ? ApplyAction::kCreated : ApplyAction::kUpdated;
   }
-  TargetRecord record;
-  record.target = t;
   RCTL_TRY(
       db().execute("INSERT INTO target_revisions "
                    "(target, revision, definition, source, created_at, made_by, made_on, summary) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    {t.name, int64_t{revision}, definition, change.source, to_millis(now),
-                    change.author.user, change.author.host, encode_summary(summarize(record))}));
-  // A new name gets the next id; a known one (also a removed one) keeps its own.
+                    change.author.user, change.author.host, encode_summary(summary_of(t))}));
+  // A new name gets the next id; a known one (also a removed one) keeps its
+  // own. A new revision is planned at the next run; a disabled one never is.
   RCTL_TRY(db().execute(
-      "INSERT INTO targets (name, revision, removed_at, id) "
-      "VALUES (?, ?, NULL, (SELECT coalesce(max(id), 0) + 1 FROM targets)) "
-      "ON CONFLICT (name) DO UPDATE SET revision = excluded.revision, removed_at = NULL",
-      {t.name, int64_t{revision}}));
-  // A new revision is planned at the next run; a disabled one never is.
-  RCTL_TRY(db().execute("UPDATE targets SET quiet_until = ? WHERE name = ?",
-                        {t.enabled ? int64_t{0} : kNever, t.name}));
+      "INSERT INTO targets (name, revision, removed_at, id, quiet_until) "
+      "VALUES (?, ?, NULL, (SELECT coalesce(max(id), 0) + 1 FROM targets), ?) "
+      "ON CONFLICT (name) DO UPDATE SET revision = excluded.revision, removed_at = NULL, "
+      "quiet_until = excluded.quiet_until",
+      {t.name, int64_t{revision}, t.enabled ? int64_t{0} : kNever}));
   return std::optional<ApplyResult>(ApplyResult{t.name, action, revision});
 }
 
