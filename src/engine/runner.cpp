@@ -64,14 +64,13 @@ TimePoint Runner::schedule_clock() const {
 }
 
 Task& Runner::add_task(RefreshRecord record, TargetWork& work, const TargetRecord* target) {
-  auto task = std::make_unique<Task>();
-  task->record = std::move(record);
-  task->work = &work;
-  task->target = target;
-  tasks_.push_back(std::move(task));
+  Task& task = tasks_.emplace_back();
+  task.record = std::move(record);
+  task.work = &work;
+  task.target = target;
   ++unfinished_;
   ++work.unfinished;
-  return *tasks_.back();
+  return task;
 }
 
 void Runner::make_ready(Task* task) {
@@ -178,14 +177,31 @@ void Runner::fire_timers() {
         break;
       case TimerKind::kPoll:
         if (timer.generation == task.poll_generation && !task.request_in_flight && !stopping_ &&
-            task.record.state == RefreshState::kPolling) {
-          send_poll(task);
+            !task.poll_due && task.record.state == RefreshState::kPolling) {
+          task.poll_due = true;
+          polls_due_.push_back(&task);
         }
         break;
       case TimerKind::kDeadline:
         on_deadline(task);
         break;
     }
+  }
+}
+
+// Sends the due polls, oldest first, while the HTTP client can start them.
+void Runner::send_due_polls() {
+  size_t room = ctx_.http.idle_capacity();
+  while (!polls_due_.empty() && room > 0) {
+    Task& task = *polls_due_.front();
+    polls_due_.pop_front();
+    task.poll_due = false;
+    if (task.finished || stopping_ || task.request_in_flight ||
+        task.record.state != RefreshState::kPolling) {
+      continue;
+    }
+    send_poll(task);
+    --room;
   }
 }
 
@@ -212,6 +228,7 @@ milliseconds Runner::wait_time() const {
       !store_down_) {
     return milliseconds(0);
   }
+  if (!polls_due_.empty() && ctx_.http.idle_capacity() > 0) return milliseconds(0);
   milliseconds wait = notifier_.wait_time(kMaxWait);
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;
@@ -234,7 +251,7 @@ void Runner::tick() {
   last_tick_ = now();
   std::vector<const RefreshRecord*> in_flight;
   for (const auto& task : tasks_) {
-    if (task->active && !task->finished) in_flight.push_back(&task->record);
+    if (task.active && !task.finished) in_flight.push_back(&task.record);
   }
   observer_.on_tick(in_flight, last_tick_);
 }
@@ -252,11 +269,12 @@ bool Runner::done() const {
 Result<void> Runner::end_run(bool failed) {
   ctx_.http.cancel_unstarted();  // their callbacks set the unsent back to pending
   for (auto& task : tasks_) {
-    if (task->finished) continue;
-    if (task->record.state == RefreshState::kTriggering && !task->request_in_flight) {
-      set_state(*task, RefreshState::kPending);
+    if (task.finished) continue;
+    if (task.record.state == RefreshState::kTriggering && !task.request_in_flight) {
+      set_state(task, RefreshState::kPending);
     }
-    if (task->record.id != 0) ++summary_.left;
+    if (task.polls_unsaved) mark_dirty(task);
+    if (task.record.id != 0) ++summary_.left;
   }
   auto flushed = flush(true);
   std::vector<int64_t> held;
@@ -301,6 +319,8 @@ Result<RunSummary> Runner::run() {
   summary_.run_id = *run_id;
   notifier_.begin({summary_.run_id, new_run_uuid(), host});
   Result<void> result = find_work(*selection);
+  selection->targets.clear();
+  selection->targets.shrink_to_fit();
   if (result.ok() && done()) observer_.on_note("nothing is due");
   while (result.ok() && !done()) {
     if (!stopping_ && opt_.stop_requested()) begin_stopping();
@@ -333,6 +353,7 @@ Result<void> Runner::step() {
   RCTL_TRY(lock_more());
   RCTL_TRY(start_ready());
   fire_timers();
+  send_due_polls();
   notifier_.pump();
   RCTL_TRY(flush(false));
   RCTL_TRY(release_finished());

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <set>
 #include <vector>
 
 #include "engine/notifier.h"
@@ -21,27 +22,48 @@ namespace refreshctl::engine::detail {
 
 struct TargetWork;
 
+// What few refreshes need, kept apart so that 100,000 tasks in flight do
+// not each carry it.
+struct TaskExtra {
+  std::vector<std::string> secrets;  // resolved values, redacted from errors
+  std::string last_poll_error;       // why the last poll failed, if it did
+  std::string last_state;            // when not among the run's known states
+};
+
 struct Task {
   RefreshRecord record;
   TargetWork* work = nullptr;
   const TargetRecord* target = nullptr;  // the revision this refresh uses
-  std::vector<std::string> secrets;      // resolved values, redacted from errors
-  Millis interval{0};                    // the current poll interval
-  uint64_t poll_generation = 0;          // invalidates older poll timers
-  int connect_retries = 0;
-  bool request_in_flight = false;
-  bool active = false;    // counted against the concurrency limits
-  bool finished = false;  // terminal, or dropped (claimed by another run, target lost)
-  bool dirty = false;     // to be written at the next flush
   // An open refresh of the same version from an older slot: this one starts
   // when that one ends (a (target, version) never has two open at once).
   Task* waits_for = nullptr;
-  Task* successor = nullptr;              // the newer slot's task waiting for this one
-  std::optional<std::string> last_state;  // last state value the service reported
-  std::string last_poll_error;            // why the last poll failed, if it did
+  Task* successor = nullptr;  // the newer slot's task waiting for this one
+  // The last state value the service reported (Runner::remember_state), or null.
+  const std::string* last_state = nullptr;
+  std::unique_ptr<TaskExtra> extra;  // null until a secret or a failed poll needs it
+  Millis interval{0};                // the current poll interval
+  uint32_t poll_generation = 0;      // invalidates older poll timers
+  int connect_retries = 0;
+  bool request_in_flight = false;
+  bool poll_due = false;  // in polls_due_, waiting for a free transfer slot
+  bool active = false;    // counted against the concurrency limits
+  bool finished = false;  // terminal, or dropped (claimed by another run, target lost)
+  bool dirty = false;     // to be written at the next flush
+  // Polls counted since the last write and nothing else changed: written
+  // with the refresh's next change, or at the run's end.
+  bool polls_unsaved = false;
   // versions_from: this task (version "") reads the slot's version list
   // instead of triggering; it is recorded only when the reading fails.
   bool fetch_versions = false;
+
+  const std::vector<std::string>& secrets() const {
+    static const std::vector<std::string> kNone;
+    return extra ? extra->secrets : kNone;
+  }
+  TaskExtra& more() {
+    if (!extra) extra = std::make_unique<TaskExtra>();
+    return *extra;
+  }
 };
 
 enum class WorkState {
@@ -69,13 +91,13 @@ struct TargetWork {
   bool any_failed = false;
 };
 
-enum class TimerKind { kStart, kResend, kPoll, kDeadline };
+enum class TimerKind : uint8_t { kStart, kResend, kPoll, kDeadline };
 
 struct Timer {
   TimePoint at;
   Task* task;
+  uint32_t generation;  // Task::poll_generation when set (wraps harmlessly)
   TimerKind kind;
-  uint64_t generation;
   bool operator>(const Timer& other) const { return at > other.at; }
 };
 
@@ -89,6 +111,7 @@ class Runner {
   Result<void> step();
   Result<void> start_ready();
   void fire_timers();
+  void send_due_polls();
   Result<void> flush(bool force);
   Result<void> send_committed();
   std::chrono::milliseconds wait_time() const;
@@ -106,7 +129,7 @@ class Runner {
   bool scheduled_run() const { return opt_.targets.empty() && !opt_.at && !opt_.manual; }
 
   // runner_targets.cpp
-  Result<void> find_work(const Selection& selection);
+  Result<void> find_work(Selection& selection);  // takes the selection's targets
   Result<void> dry_run(const Selection& selection);
   Result<void> lock_more();
   Result<void> report_busy(const std::vector<TargetWork*>& busy);
@@ -149,6 +172,7 @@ class Runner {
   void activate(Task& task);
   void deactivate(Task& task);
   void notify_failure(Task& task, RefreshState state);
+  void remember_state(Task& task, const std::string& state);
 
   const RunContext& ctx_;
   const RunOptions& opt_;
@@ -164,13 +188,21 @@ class Runner {
   std::vector<TargetWork*> blocked_;  // waiting for their `after` targets (kBlocked)
   TimePoint wait_until_{};
   TimePoint next_wait_try_{};
-  int reserved_ = 0;  // sum of the demands of the locked targets
-  std::vector<std::unique_ptr<Task>> tasks_;
+  int reserved_ = 0;        // sum of the demands of the locked targets
+  std::deque<Task> tasks_;  // every refresh of the run; a deque keeps their addresses
+
   std::deque<Task*> ready_;           // to claim and send (make_ready())
   std::vector<Task*> fetches_ready_;  // versions_from readings to send (make_ready())
   // Locked targets that may have no unfinished refresh left: where
   // release_finished() looks, rather than over every target of the run.
   std::vector<TargetWork*> may_release_;
+  // Polls whose time has come, sent as transfer slots free up: the HTTP
+  // queue never holds more requests than it can start, so 100,000 refreshes
+  // polled at once cost a pointer each until their turn, not a request.
+  std::deque<Task*> polls_due_;
+  // The state values services reported, each kept once (Task::last_state
+  // points here): a few words, whatever the number of refreshes.
+  std::set<std::string> states_seen_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   int active_ = 0;
   int unfinished_ = 0;

@@ -52,8 +52,7 @@ Result<void> Runner::store_failed(Error error) {
 Result<void> Runner::give_up_if_past_deadline() const {
   TimePoint give_up = down_since_ + kMinPatience;
   for (const auto& task : tasks_) {
-    if (!task->finished && task->record.deadline)
-      give_up = std::max(give_up, *task->record.deadline);
+    if (!task.finished && task.record.deadline) give_up = std::max(give_up, *task.record.deadline);
   }
   if (now() < give_up) return {};
   return make_error(fmt::format(
@@ -94,9 +93,9 @@ Result<void> Runner::try_reconnect() {
 void Runner::drop_target(TargetWork& work, const std::string& why) {
   int dropped = 0;
   for (auto& task : tasks_) {
-    if (task->work != &work || task->finished) continue;
-    task->dirty = false;
-    end_task(*task);
+    if (task.work != &work || task.finished) continue;
+    task.dirty = false;
+    end_task(task);
     ++dropped;
   }
   dirty_.erase(

@@ -38,7 +38,7 @@ std::string describe_holder(const LockHolder* h, TimePoint now) {
 // slot not yet recorded (read without the lock; start_target() reads again
 // under it). Targets with open refreshes come first; the rest start at a
 // point that differs by run, so that concurrent runs lock different targets.
-Result<void> Runner::find_work(const Selection& selection) {
+Result<void> Runner::find_work(Selection& selection) {
   auto open = ctx_.store.open_refreshes();
   if (!open.ok()) return std::move(open).take_error();
   std::map<std::string, int> open_count;
@@ -57,9 +57,12 @@ Result<void> Runner::find_work(const Selection& selection) {
     work_.emplace(name, std::move(work));
     return w;
   };
-  for (const auto& t : selection.targets) {
-    records_.push_back(std::make_unique<TargetRecord>(t));
+  // The selection's records move into the run: 10,000 targets are held once.
+  records_.reserve(records_.size() + selection.targets.size());
+  for (auto& selected : selection.targets) {
+    records_.push_back(std::make_unique<TargetRecord>(std::move(selected)));
     const TargetRecord* record = records_.back().get();
+    const TargetRecord& t = *record;
     by_revision_[{t.target.name, t.revision}] = record;
     std::string waiting;
     auto due = plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual, &waiting);

@@ -16,7 +16,7 @@ constexpr std::chrono::milliseconds kConnectRetryBase{1000};
 
 void Runner::schedule(Task& task, TimerKind kind, TimePoint at) {
   if (kind == TimerKind::kPoll) ++task.poll_generation;
-  timers_.push(Timer{at, &task, kind, task.poll_generation});
+  timers_.push(Timer{at, &task, task.poll_generation, kind});
 }
 
 void Runner::activate(Task& task) {
@@ -48,6 +48,7 @@ void Runner::deactivate(Task& task) {
 }
 
 void Runner::mark_dirty(Task& task) {
+  task.polls_unsaved = false;
   if (task.dirty) return;
   task.dirty = true;
   dirty_.push_back(&task);
@@ -72,7 +73,7 @@ void Runner::finish(Task& task, RefreshState state, const std::string& error, bo
   if (task.finished) return;
   end_task(task);
   task.record.finished_at = now();
-  task.record.error = recorded_error(error, task.secrets);
+  task.record.error = recorded_error(error, task.secrets());
   set_state(task, state);
   std::optional<PlannedRefresh> retry;
   // A newer slot waiting for this version supersedes a retry of this one.
@@ -108,7 +109,7 @@ void Runner::send_trigger(Task& task) {
     finish(task, RefreshState::kError, built.error());
     return;
   }
-  task.secrets = std::move(built->secrets);
+  if (!built->secrets.empty()) task.more().secrets = std::move(built->secrets);
   if (!task.record.triggered_at) task.record.triggered_at = now();
   ++summary_.attempts;
   task.request_in_flight = true;
@@ -132,7 +133,7 @@ void Runner::on_trigger(Task& task, const http::Response& response) {
     return;
   }
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
-  TriggerOutcome outcome = read_trigger_response(task.target->target, response, task.secrets);
+  TriggerOutcome outcome = read_trigger_response(task.target->target, response, task.secrets());
   const Target& t = task.target->target;
   switch (outcome.kind) {
     case TriggerOutcome::kAccepted:
@@ -175,8 +176,9 @@ void Runner::send_poll(Task& task) {
     return;
   }
   for (auto& s : built->secrets) {
-    if (std::find(task.secrets.begin(), task.secrets.end(), s) == task.secrets.end())
-      task.secrets.push_back(std::move(s));
+    auto& secrets = task.more().secrets;
+    if (std::find(secrets.begin(), secrets.end(), s) == secrets.end())
+      secrets.push_back(std::move(s));
   }
   task.request_in_flight = true;
   ctx_.http.submit(std::move(built->request), [this, &task](const http::Response& response) {
@@ -188,11 +190,23 @@ void Runner::send_poll(Task& task) {
 void Runner::on_poll(Task& task, const http::Response& response) {
   if (task.finished || response.failure == http::Failure::kCancelled) return;
   ++task.record.polls;
+  int status_before = task.record.http_status;
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
-  mark_dirty(task);
-  PollOutcome outcome = read_status_response(task.target->target, response, task.secrets);
-  if (!outcome.state.empty()) task.last_state = outcome.state;
-  task.last_poll_error = outcome.kind == PollOutcome::kTransient ? outcome.message : "";
+  // A poll that changes nothing but the count is not a write of its own: the
+  // count goes with the refresh's next change (its end at the latest), so
+  // 100,000 refreshes polled every few seconds are not that many writes.
+  if (task.record.http_status != status_before) {
+    mark_dirty(task);
+  } else if (!task.dirty) {
+    task.polls_unsaved = true;
+  }
+  PollOutcome outcome = read_status_response(task.target->target, response, task.secrets());
+  if (!outcome.state.empty()) remember_state(task, outcome.state);
+  if (outcome.kind == PollOutcome::kTransient) {
+    task.more().last_poll_error = outcome.message;
+  } else if (task.extra) {
+    task.extra->last_poll_error.clear();
+  }
   switch (outcome.kind) {
     case PollOutcome::kRunning:
     case PollOutcome::kTransient: {
@@ -220,11 +234,29 @@ void Runner::on_poll(Task& task, const http::Response& response) {
   }
 }
 
+// Services report a few distinct states ("RUNNING", "QUEUED"): each is kept
+// once for the run. Past kMaxStates distinct values (a service that puts a
+// progress figure in its state) a task keeps its own copy.
+void Runner::remember_state(Task& task, const std::string& state) {
+  constexpr size_t kMaxStates = 256;
+  auto it = states_seen_.find(state);
+  if (it == states_seen_.end() && states_seen_.size() < kMaxStates) {
+    it = states_seen_.insert(state).first;
+  }
+  if (it != states_seen_.end()) {
+    task.last_state = &*it;
+    return;
+  }
+  task.more().last_state = state;
+  task.last_state = &task.extra->last_state;
+}
+
 void Runner::on_deadline(Task& task) {
   if (task.record.state != RefreshState::kPolling) return;
   std::string last = task.last_state ? " (last state " + *task.last_state + ")" : "";
   // Polls that only ever failed keep their cause, so the record says why.
-  if (!task.last_poll_error.empty()) last += "; the last poll failed: " + task.last_poll_error;
+  if (task.extra && !task.extra->last_poll_error.empty())
+    last += "; the last poll failed: " + task.extra->last_poll_error;
   finish(task, RefreshState::kTimedOut,
          fmt::format("no final state within max_refresh_time {}{}",
                      format_duration(task.target->target.max_refresh_time), last));

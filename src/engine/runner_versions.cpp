@@ -30,7 +30,7 @@ void Runner::send_fetch(Task& task) {
     fail_fetch(task, "reading the versions: " + built.error());
     return;
   }
-  task.secrets = std::move(built->secrets);
+  if (!built->secrets.empty()) task.more().secrets = std::move(built->secrets);
   std::string url = built->request.url;
   task.request_in_flight = true;
   ctx_.http.submit(std::move(built->request), [this, &task, url](const http::Response& response) {
@@ -47,7 +47,7 @@ void Runner::on_fetch(Task& task, const std::string& url, const http::Response& 
     return;
   }
   const Target& t = task.target->target;
-  auto versions = read_version_list(*t.versions_from, response, task.secrets);
+  auto versions = read_version_list(*t.versions_from, response, task.secrets());
   if (!versions.ok()) {
     fail_fetch(task, fmt::format("reading the versions from {}: {}", url, versions.error()));
     return;
@@ -60,13 +60,13 @@ void Runner::on_fetch(Task& task, const std::string& url, const http::Response& 
   }
   if (stored->empty()) {
     observer_.on_note(fmt::format("{}: {} lists no versions for slot {}; nothing to trigger",
-                                  t.name, recorded_error(url, task.secrets),
+                                  t.name, recorded_error(url, task.secrets()),
                                   format_rfc3339(task.record.slot)));
     return;
   }
   observer_.on_note(fmt::format("{}: slot {}: {} versions read from {}: {}", t.name,
                                 format_rfc3339(task.record.slot), stored->size(),
-                                recorded_error(url, task.secrets), join(*stored, ", ")));
+                                recorded_error(url, task.secrets()), join(*stored, ", ")));
   queue_versions(task, *stored);
 }
 
@@ -76,7 +76,7 @@ void Runner::on_fetch(Task& task, const std::string& url, const http::Response& 
 void Runner::fail_fetch(Task& task, const std::string& error) {
   task.record.state = RefreshState::kError;
   task.record.finished_at = now();
-  task.record.error = recorded_error(error, task.secrets);
+  task.record.error = recorded_error(error, task.secrets());
   std::vector<RefreshRecord*> records{&task.record};
   std::vector<bool> claimed;
   auto claim = ctx_.store.claim(records, &claimed);
@@ -101,10 +101,10 @@ void Runner::queue_versions(Task& fetch, const std::vector<std::string>& version
     Task& task = add_task(std::move(r), *fetch.work, fetch.target);
     // An open refresh of this version from an older slot goes first.
     Task* older = nullptr;
-    for (const auto& other : tasks_) {
-      if (other->work == fetch.work && !other->finished && other->record.version == version &&
-          other->record.slot != task.record.slot && other->successor == nullptr) {
-        older = other.get();
+    for (auto& other : tasks_) {
+      if (other.work == fetch.work && !other.finished && other.record.version == version &&
+          other.record.slot != task.record.slot && other.successor == nullptr) {
+        older = &other;
       }
     }
     if (older != nullptr) {
