@@ -90,7 +90,9 @@ std::string placeholders(size_t n);
 std::string to_postgres_placeholders(std::string_view sql);
 
 // Replaces the schema's dialect words in a migration: {{id}} becomes an
-// auto-increment integer primary key of this dialect.
+// auto-increment integer primary key of this dialect; the lines after a
+// "-- {{sqlite}}" or "-- {{postgres}}" line are kept for that dialect only,
+// up to the next such line or "-- {{both}}".
 std::string apply_dialect(std::string_view schema_sql, Dialect dialect);
 
 }  // namespace refreshctl::sql
