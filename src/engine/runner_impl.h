@@ -49,8 +49,8 @@ struct Task {
   bool active = false;    // counted against the concurrency limits
   bool finished = false;  // terminal, or dropped (claimed by another run, target lost)
   bool dirty = false;     // to be written at the next flush
-  // Polls counted since the last write and nothing else changed: written
-  // with the refresh's next change, or at the run's end.
+  // Polls (their count, the last HTTP status) since the last write, with no
+  // other change: written with the refresh's next change, or at the run's end.
   bool polls_unsaved = false;
   // versions_from: this task (version "") reads the slot's version list
   // instead of triggering; it is recorded only when the reading fails.

@@ -190,16 +190,12 @@ void Runner::send_poll(Task& task) {
 void Runner::on_poll(Task& task, const http::Response& response) {
   if (task.finished || response.failure == http::Failure::kCancelled) return;
   ++task.record.polls;
-  int status_before = task.record.http_status;
   if (response.ok()) task.record.http_status = static_cast<int>(response.status);
-  // A poll that changes nothing but the count is not a write of its own: the
-  // count goes with the refresh's next change (its end at the latest), so
-  // 100,000 refreshes polled every few seconds are not that many writes.
-  if (task.record.http_status != status_before) {
-    mark_dirty(task);
-  } else if (!task.dirty) {
-    task.polls_unsaved = true;
-  }
+  // A poll that finds the refresh still running is not a write of its own:
+  // its count and HTTP status go with the refresh's next change (its end at
+  // the latest, or the run's), so 100,000 refreshes polled every few seconds
+  // are not that many writes.
+  if (!task.dirty) task.polls_unsaved = true;
   PollOutcome outcome = read_status_response(task.target->target, response, task.secrets());
   if (!outcome.state.empty()) remember_state(task, outcome.state);
   if (outcome.kind == PollOutcome::kTransient) {

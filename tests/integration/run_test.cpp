@@ -317,6 +317,28 @@ TEST_P(RunTest, SigtermStopsWithinSecondsAndTheNextRunFinishesTheWork) {
   EXPECT_EQ(triggers("cube/v2"), 1);
 }
 
+// A poll that finds the refresh still running is not written on its own; its
+// count and HTTP status go with the refresh's next change, or with the stop.
+TEST_P(RunTest, PollsOfARunningRefreshAreWrittenWhenTheRunStops) {
+  apply({{.name = "cube", .refresh_query = "?duration=30s"}});
+  std::string at = tomorrow_at(0);
+  BackgroundProcess first({REFRESHCTL_BIN, "--db", db_, "run", "--at", at});
+  wait_for_state("polling", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // polls every 200-500 ms
+  auto before = history();
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0]["polls"], 0) << "a running poll is no write of its own: " << before;
+  EXPECT_EQ(before[0]["http_status"], 202) << "the trigger's";
+  first.signal(SIGTERM);
+  auto stopped = first.wait();
+  EXPECT_EQ(stopped.exit_code, 128 + SIGTERM) << stopped.out << stopped.err;
+  auto after = history();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0]["state"], "polling");
+  EXPECT_GE(after[0]["polls"].get<int>(), 3) << after;
+  EXPECT_EQ(after[0]["http_status"], 200) << "the last poll's";
+}
+
 TEST_P(RunTest, RetriesMakeNewAttemptsOfTheSameSlot) {
   apply(
       {{.name = "cube", .versions = {"will-fail"}, .extra = "retries = 2\nretry_delay = \"0s\""}});
