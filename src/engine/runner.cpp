@@ -108,43 +108,73 @@ Result<void> Runner::start_ready() {
     it = ready_.erase(it);
   }
   if (batch.empty()) return {};
+  // A new refresh is claimed as "triggering" (one INSERT, no UPDATE after
+  // it) and sent once that commit is confirmed; a pending one read back from
+  // the store is set triggering by the flush below, and sent after it.
   std::vector<RefreshRecord*> to_claim;
+  std::vector<bool> resumed;  // of each task of the batch: pending from an earlier run
   for (Task* task : batch) {
-    if (task->record.id == 0) to_claim.push_back(&task->record);
+    resumed.push_back(task->record.id != 0);
+    if (resumed.back()) continue;
+    task->record.state = RefreshState::kTriggering;
+    to_claim.push_back(&task->record);
   }
   std::vector<bool> claimed;
   auto claim = ctx_.store.claim(to_claim, &claimed);
   if (!claim.ok()) {
+    for (RefreshRecord* r : to_claim) r->state = RefreshState::kPending;
     ready_.insert(ready_.begin(), batch.begin(), batch.end());  // tried again after reconnecting
     return store_failed(std::move(claim).take_error());
   }
-  for (Task* task : batch) {
+  std::vector<Task*> claimed_now;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Task* task = batch[i];
+    if (resumed[i]) {
+      observer_.on_state(task->record);  // pending
+      activate(*task);
+      set_state(*task, RefreshState::kTriggering);
+      to_send_.push_back(task);
+      continue;
+    }
     if (task->record.id == 0) {
       // Taken already. Under this run's lock that is this run's own claim
-      // whose commit was not confirmed before the connection broke, or
-      // another run's record: only an unsent one of this run is adopted.
+      // whose commit was not confirmed before the connection broke (never
+      // sent: only a confirmed claim is), or another run's record: only
+      // this run's unsent one is adopted.
       auto rows = ctx_.store.slot_refreshes(task->record.target, task->record.slot);
       if (!rows.ok()) return store_failed(std::move(rows).take_error());
       for (const auto& r : *rows) {
         if (r.version == task->record.version && r.attempt == task->record.attempt &&
-            r.state == RefreshState::kPending && r.run_id == summary_.run_id) {
+            (r.state == RefreshState::kPending || r.state == RefreshState::kTriggering) &&
+            r.run_id == summary_.run_id) {
           task->record.id = r.id;
+          if (r.state == RefreshState::kPending) mark_dirty(*task);  // to be set triggering
         }
       }
     }
     if (task->record.id == 0) {
+      task->record.state = RefreshState::kPending;
       observer_.on_note(fmt::format("{} {} slot {} attempt {} is already claimed by another run",
                                     task->record.target, task->record.version,
                                     format_rfc3339(task->record.slot), task->record.attempt));
       end_task(*task);
       continue;
     }
-    observer_.on_state(task->record);  // pending
+    RefreshRecord shown = task->record;
+    shown.state = RefreshState::kPending;
+    observer_.on_state(shown);
+    observer_.on_state(task->record);  // triggering
     activate(*task);
-    set_state(*task, RefreshState::kTriggering);
-    to_send_.push_back(task);
+    if (task->dirty) {
+      to_send_.push_back(task);  // after the flush below
+    } else {
+      claimed_now.push_back(task);
+    }
   }
-  return flush(true);
+  for (Task* task : claimed_now) {
+    if (!task->finished && task->record.state == RefreshState::kTriggering) send_trigger(*task);
+  }
+  return flush(!to_send_.empty());
 }
 
 Result<void> Runner::send_committed() {
@@ -189,9 +219,14 @@ void Runner::fire_timers() {
   }
 }
 
-// Sends the due polls, oldest first, while the HTTP client can start them.
-void Runner::send_due_polls() {
+// Sends the due polls, oldest first, while the HTTP client can start them;
+// with `share`, leaves half of the free transfers to waiting triggers.
+void Runner::send_due_polls(bool share) {
   size_t room = ctx_.http.idle_capacity();
+  // Triggers waiting for the same transfers get the other half: neither
+  // starves the other while 100,000 refreshes start and are polled at once.
+  bool triggers_wait = !ready_.empty() && active_ < opt_.max_concurrency && !stopping_;
+  if (share && triggers_wait && room > 1) room /= 2;
   while (!polls_due_.empty() && room > 0) {
     Task& task = *polls_due_.front();
     polls_due_.pop_front();
@@ -351,9 +386,10 @@ Result<RunSummary> Runner::run() {
 Result<void> Runner::step() {
   RCTL_TRY(try_reconnect());
   RCTL_TRY(lock_more());
-  RCTL_TRY(start_ready());
   fire_timers();
-  send_due_polls();
+  send_due_polls(true);
+  RCTL_TRY(start_ready());
+  send_due_polls(false);
   notifier_.pump();
   RCTL_TRY(flush(false));
   RCTL_TRY(release_finished());

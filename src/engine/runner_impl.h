@@ -111,7 +111,7 @@ class Runner {
   Result<void> step();
   Result<void> start_ready();
   void fire_timers();
-  void send_due_polls();
+  void send_due_polls(bool share);
   Result<void> flush(bool force);
   Result<void> send_committed();
   std::chrono::milliseconds wait_time() const;
