@@ -15,24 +15,12 @@
 
 #include "integration/run_fixture.h"
 #include "support/fault_server.h"
+#include "support/ports.h"
 
 namespace refreshctl::testing {
 namespace {
 
 using Fault = FaultServer::Fault;
-
-// A free port on 127.0.0.1 (bound, then released).
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 bool accepts(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -48,7 +36,7 @@ bool accepts(int port) {
 // openssl s_server with a self-signed certificate made for this test.
 class SelfSignedTls {
  public:
-  explicit SelfSignedTls(const TempDir& dir) : port_(free_port()) {
+  explicit SelfSignedTls(const TempDir& dir) : port_(free_loopback_port()) {
     std::string key = dir.file("key.pem"), cert = dir.file("cert.pem");
     auto made = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                              "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"});
@@ -141,7 +129,7 @@ TEST_P(FaultCatalogue, ADnsFailureIsAnErrorAfterTheConnectRetries) {
 }
 
 TEST_P(FaultCatalogue, ARefusedConnectionIsAnErrorAfterTheConnectRetries) {
-  std::string url = "http://127.0.0.1:" + std::to_string(free_port());
+  std::string url = "http://127.0.0.1:" + std::to_string(free_loopback_port());
   check({"connection refused", "error", "could not connect (4 tries)"}, url + "/api/refresh",
         url + "/api/status/{{job_id}}");
 }

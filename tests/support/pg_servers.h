@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "support/ports.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -57,9 +58,6 @@ class PgBouncer {
   std::unique_ptr<BackgroundProcess> process_;
   int port_ = 0;
 };
-
-// A port of 127.0.0.1 that nothing listens on (at the time of the call).
-int free_loopback_port();
 
 // The port of `conninfo` (0 when it names none).
 int conninfo_port(const std::string& conninfo);
