@@ -171,19 +171,22 @@ Result<void> Runner::start_ready() {
       claimed_now.push_back(task);
     }
   }
-  for (Task* task : claimed_now) {
-    if (!task->finished && task->record.state == RefreshState::kTriggering) send_trigger(*task);
-  }
+  send_triggering(claimed_now);
   return flush(!to_send_.empty());
 }
 
 Result<void> Runner::send_committed() {
   std::vector<Task*> sending;
   sending.swap(to_send_);
-  for (Task* task : sending) {
+  send_triggering(sending);
+  return {};
+}
+
+// Sends each of `tasks` still triggering; its "triggering" is committed.
+void Runner::send_triggering(const std::vector<Task*>& tasks) {
+  for (Task* task : tasks) {
     if (!task->finished && task->record.state == RefreshState::kTriggering) send_trigger(*task);
   }
-  return {};
 }
 
 void Runner::fire_timers() {
@@ -354,8 +357,6 @@ Result<RunSummary> Runner::run() {
   summary_.run_id = *run_id;
   notifier_.begin({summary_.run_id, new_run_uuid(), host});
   Result<void> result = find_work(*selection);
-  selection->targets.clear();
-  selection->targets.shrink_to_fit();
   if (result.ok() && done()) observer_.on_note("nothing is due");
   while (result.ok() && !done()) {
     if (!stopping_ && opt_.stop_requested()) begin_stopping();

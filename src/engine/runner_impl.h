@@ -114,6 +114,7 @@ class Runner {
   void send_due_polls(bool share);
   Result<void> flush(bool force);
   Result<void> send_committed();
+  void send_triggering(const std::vector<Task*>& tasks);
   std::chrono::milliseconds wait_time() const;
   void begin_stopping();
   Result<void> end_run(bool failed);
@@ -129,7 +130,7 @@ class Runner {
   bool scheduled_run() const { return opt_.targets.empty() && !opt_.at && !opt_.manual; }
 
   // runner_targets.cpp
-  Result<void> find_work(Selection& selection);  // takes the selection's targets
+  Result<void> find_work(Selection& selection);  // takes (empties) the selection's targets
   Result<void> dry_run(const Selection& selection);
   Result<void> lock_more();
   Result<void> report_busy(const std::vector<TargetWork*>& busy);
@@ -188,9 +189,8 @@ class Runner {
   std::vector<TargetWork*> blocked_;  // waiting for their `after` targets (kBlocked)
   TimePoint wait_until_{};
   TimePoint next_wait_try_{};
-  int reserved_ = 0;        // sum of the demands of the locked targets
-  std::deque<Task> tasks_;  // every refresh of the run; a deque keeps their addresses
-
+  int reserved_ = 0;                  // sum of the demands of the locked targets
+  std::deque<Task> tasks_;            // every refresh of the run; a deque keeps their addresses
   std::deque<Task*> ready_;           // to claim and send (make_ready())
   std::vector<Task*> fetches_ready_;  // versions_from readings to send (make_ready())
   // Locked targets that may have no unfinished refresh left: where

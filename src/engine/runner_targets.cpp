@@ -89,6 +89,8 @@ Result<void> Runner::find_work(Selection& selection) {
     w->demand = std::clamp(static_cast<int>(due->size()) + opened, 1, t.target.max_concurrency);
     (opened > 0 ? resuming : planned).push_back(w);
   }
+  selection.targets.clear();  // moved-from shells
+  selection.targets.shrink_to_fit();
   for (const auto& [name, count] : open_count) {
     if (work_.count(name) != 0) continue;  // disabled, removed or not selected: finish what is open
     auto target = ctx_.store.target(name, std::nullopt, true);
