@@ -12,11 +12,16 @@ zpty -r z out '*READY-42*' || exit 2
 # Each compadd that adds words (not one that only filters into an array)
 # first writes the words that match the line, marked, to the terminal.
 zpty -w z 'compadd() { if (( ! ${@[(I)-[OAD]]} )); then local -a m; builtin compadd -O m "$@"; print -rl -- "<match>"${^m} >/dev/tty; fi; builtin compadd "$@"; }'
-zpty -w z "bindkey '^I' complete-word; echo READY-\$((6*8))"
+# <Tab> completes, then marks that it is done: nothing more is typed before
+# (keys typed ahead while completion runs can cut it short).
+zpty -w z 'complete-marked() { zle complete-word; print -r -- "<comp""leted>" >/dev/tty; }'
+zpty -w z "zle -N complete-marked; bindkey '^I' complete-marked; echo READY-\$((6*8))"
 zpty -r z out '*READY-48*' || exit 2
 zpty -w -n z "$2"$'\t'
+zpty -r z out '*<completed>*' || exit 2
+matches=$out
 # Clear the line and run a command whose output marks the end.
 zpty -w z $'\C-u'"echo DONE-\$((6*9))"
 zpty -r z out '*DONE-54*' || exit 2
-print -r -- "$out" | tr -d '\r' | sed -n 's/.*<match>//p'
+print -r -- "$matches" | tr -d '\r' | sed -n 's/.*<match>//p'
 zpty -d z
