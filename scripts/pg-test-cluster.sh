@@ -40,15 +40,34 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# A process that has not exited (a zombie has).
+alive() {
+  [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 stop_cluster() {
   [ -f "$state/datadir" ] || return 0
   local data
   data=$(cat "$state/datadir")
-  if [ -f "$data/postmaster.pid" ]; then
-    as_owner "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+  if [ -f "$data/data/postmaster.pid" ]; then
+    as_owner "$bindir/pg_ctl" -D "$data/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  # The server's pid as noted at start: a server left running would go on
+  # with its data deleted, unseen.
+  # (pg_ctl returns once postmaster.pid is gone, a moment before the process.)
+  if [ -f "$state/pid" ]; then
+    local pid tries=0
+    pid=$(cat "$state/pid")
+    while alive "$pid"; do
+      if [ $((tries += 1)) -gt 100 ]; then
+        echo "pg-test-cluster: the server (pid $pid) did not stop" >&2
+        exit 1
+      fi
+      sleep 0.1
+    done
   fi
   case "$data" in /tmp/refreshctl-pg.*) rm -rf "$data" ;; esac
-  rm -f "$state/datadir" "$state/conninfo" "$state/port"
+  rm -f "$state/datadir" "$state/conninfo" "$state/port" "$state/pid"
 }
 
 start_cluster() {
@@ -88,6 +107,7 @@ EOF
   as_owner "$bindir/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
     -c "CREATE ROLE refreshctl_password_users NOLOGIN" >/dev/null
   echo "$port" >"$state/port"
+  head -n1 "$data/data/postmaster.pid" >"$state/pid"
   echo "host=127.0.0.1 port=$port user=postgres dbname=postgres" >"$state/conninfo"
   echo "pg-test-cluster: PostgreSQL $("$bindir/postgres" -V | awk '{print $3}') on 127.0.0.1:$port, data in $data"
 }
@@ -98,6 +118,7 @@ case "$action" in
     data=$(cat "$state/datadir")
     case "$action" in restart) verb=restart ;; halt) verb=stop ;; resume) verb=start ;; esac
     as_owner "$bindir/pg_ctl" -D "$data/data" -l "$data/server.log" -m fast -w -t 60 "$verb" >/dev/null
+    if [ -f "$data/data/postmaster.pid" ]; then head -n1 "$data/data/postmaster.pid" >"$state/pid"; else rm -f "$state/pid"; fi
     ;;
   stop) stop_cluster ;;
   *) usage ;;
