@@ -83,22 +83,70 @@ std::string missed_note(const Target& t, TimePoint slot, Millis late) {
                      format_duration(late), format_duration(t.starting_deadline.value_or(late)));
 }
 
+namespace {
+
+Result<std::optional<schedule::DueSlot>> due_of(const TargetRecord& record,
+                                                TimePoint schedule_now,
+                                                bool manual) {
+  if (manual) {
+    return std::optional<schedule::DueSlot>(
+        schedule::DueSlot{std::chrono::floor<std::chrono::seconds>(schedule_now), false});
+  }
+  return schedule::due_slot(record.target, schedule_now, record.revision_created_at);
+}
+
+}  // namespace
+
+std::optional<TimePoint> slot_to_plan(const TargetRecord& target,
+                                      TimePoint schedule_now,
+                                      bool manual) {
+  auto due = due_of(target, schedule_now, manual);
+  if (!due.ok() || !*due) return std::nullopt;
+  return (*due)->slot;
+}
+
+Result<SlotReads> SlotReads::read(Store& store,
+                                  const std::vector<const TargetRecord*>& targets,
+                                  TimePoint schedule_now,
+                                  bool manual) {
+  SlotReads out;
+  std::vector<std::pair<std::string, TimePoint>> slots;
+  for (const TargetRecord* t : targets) {
+    auto slot = slot_to_plan(*t, schedule_now, manual);
+    if (!slot) continue;
+    slots.emplace_back(t->target.name, *slot);
+    out.by_slot_[slots.back()];  // read, even when it has no records
+  }
+  auto rows = store.refreshes_of_slots(slots);
+  if (!rows.ok()) return std::move(rows).take_error();
+  for (auto& r : *rows) out.by_slot_[{r.target, r.slot}].push_back(std::move(r));
+  return out;
+}
+
+const std::vector<RefreshRecord>* SlotReads::find(const std::string& target, TimePoint slot) const {
+  auto it = by_slot_.find({target, slot});
+  return it == by_slot_.end() ? nullptr : &it->second;
+}
+
 Result<std::vector<PlannedRefresh>> plan_target(Store& store,
                                                 const TargetRecord& record,
                                                 TimePoint now,
                                                 TimePoint schedule_now,
                                                 bool manual,
-                                                std::string* waiting) {
+                                                std::string* waiting,
+                                                const SlotReads* read) {
   const Target& t = record.target;
-  schedule::DueSlot due{std::chrono::floor<std::chrono::seconds>(schedule_now), false};
-  if (!manual) {
-    auto slot = schedule::due_slot(t, schedule_now, record.revision_created_at);
-    if (!slot.ok()) return make_error(fmt::format("target {}: {}", t.name, slot.error()));
-    if (!*slot) return std::vector<PlannedRefresh>{};
-    due = **slot;
+  auto slot = due_of(record, schedule_now, manual);
+  if (!slot.ok()) return make_error(fmt::format("target {}: {}", t.name, slot.error()));
+  if (!*slot) return std::vector<PlannedRefresh>{};
+  schedule::DueSlot due = **slot;
+  const std::vector<RefreshRecord>* existing = read ? read->find(t.name, due.slot) : nullptr;
+  Result<std::vector<RefreshRecord>> queried{std::vector<RefreshRecord>{}};
+  if (existing == nullptr) {
+    queried = store.slot_refreshes(t.name, due.slot);
+    if (!queried.ok()) return std::move(queried).take_error();
+    existing = &*queried;
   }
-  auto existing = store.slot_refreshes(t.name, due.slot);
-  if (!existing.ok()) return std::move(existing).take_error();
   std::vector<PlannedRefresh> out;
   // Only a slot's first attempts wait for `after`; retries of a slot that
   // started go on. Read only when there is such an attempt to make.

@@ -3,6 +3,7 @@
 // which targets the run works on at all.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,18 +48,42 @@ Result<Selection> select_due_targets(Store& store,
 // the schedule never fires again.
 Result<TimePoint> quiet_until(const Target& target, TimePoint now);
 
+// The slot plan_target() plans for `target` at `schedule_now` (the due slot,
+// or with `manual` schedule_now itself); nullopt when none is due or the
+// schedule cannot say (plan_target() then says why).
+std::optional<TimePoint> slot_to_plan(const TargetRecord& target,
+                                      TimePoint schedule_now,
+                                      bool manual);
+
+// The records of many targets' slots to plan, read together (one statement
+// per 500 targets instead of one each) for plan_target().
+class SlotReads {
+ public:
+  static Result<SlotReads> read(Store& store,
+                                const std::vector<const TargetRecord*>& targets,
+                                TimePoint schedule_now,
+                                bool manual);
+  // The records of (target, slot); nullptr when that slot was not read.
+  const std::vector<RefreshRecord>* find(const std::string& target, TimePoint slot) const;
+
+ private:
+  std::map<std::pair<std::string, TimePoint>, std::vector<RefreshRecord>> by_slot_;
+};
+
 // The refreshes of `target` due at `schedule_now` (the run's idea of the
 // time, shifted by --at) that are not yet recorded. `manual` (--now) uses
 // schedule_now as the slot, whatever the schedule. Reads the slot's records.
 // A slot whose `after` targets have no fresh data yet is not planned (unless
 // it is missed); `waiting`, when given, is then set to why ("slot … is not
-// yet due: it waits for dataset: …"), and left alone otherwise.
+// yet due: it waits for dataset: …"), and left alone otherwise. The slot's
+// records come from `read` when it has them.
 Result<std::vector<PlannedRefresh>> plan_target(Store& store,
                                                 const TargetRecord& target,
                                                 TimePoint now,
                                                 TimePoint schedule_now,
                                                 bool manual,
-                                                std::string* waiting = nullptr);
+                                                std::string* waiting = nullptr,
+                                                const SlotReads* read = nullptr);
 
 // The attempt to make after `last` ended, if the target allows another.
 std::optional<PlannedRefresh> plan_retry(const Target& target, const RefreshRecord& last);

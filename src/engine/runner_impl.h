@@ -134,7 +134,14 @@ class Runner {
   Result<void> dry_run(const Selection& selection);
   Result<void> lock_more();
   Result<void> report_busy(const std::vector<TargetWork*>& busy);
-  Result<void> start_target(TargetWork& work);
+  // What start_target() reads of a batch of targets just locked.
+  struct TargetReads {
+    bool complete = false;  // false: each target reads its own
+    std::map<std::string, std::vector<RefreshRecord>> open;
+    SlotReads slots;
+  };
+  TargetReads read_under_lock(const std::vector<TargetWork*>& locked);
+  Result<void> start_target(TargetWork& work, TargetReads& read);
   Result<Task*> resume(TargetWork& work, RefreshRecord record);
   Result<void> plan(TargetWork& work);
   Result<void> record_missed(std::vector<Task*>& missed);

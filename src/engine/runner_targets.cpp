@@ -15,6 +15,7 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 
 constexpr size_t kLockBatch = 500;          // locks tried in one call
+constexpr size_t kReadBatch = 500;          // targets whose slots are read in one go
 constexpr milliseconds kWaitRetry{250};     // how often busy targets are tried under --wait-lock
 constexpr milliseconds kReleaseEvery{200};  // ended targets released together, this often
 
@@ -59,13 +60,24 @@ Result<void> Runner::find_work(Selection& selection) {
   };
   // The selection's records move into the run: 10,000 targets are held once.
   records_.reserve(records_.size() + selection.targets.size());
-  for (auto& selected : selection.targets) {
-    records_.push_back(std::make_unique<TargetRecord>(std::move(selected)));
+  SlotReads read;
+  for (size_t i = 0; i < selection.targets.size(); ++i) {
+    if (i % kReadBatch == 0) {
+      std::vector<const TargetRecord*> next;
+      for (size_t j = i; j < std::min(selection.targets.size(), i + kReadBatch); ++j) {
+        next.push_back(&selection.targets[j]);
+      }
+      auto slots = SlotReads::read(ctx_.store, next, schedule_now(), opt_.manual);
+      if (!slots.ok()) return std::move(slots).take_error();
+      read = std::move(slots).value();
+    }
+    records_.push_back(std::make_unique<TargetRecord>(std::move(selection.targets[i])));
     const TargetRecord* record = records_.back().get();
     const TargetRecord& t = *record;
     by_revision_[{t.target.name, t.revision}] = record;
     std::string waiting;
-    auto due = plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual, &waiting);
+    auto due =
+        plan_target(ctx_.store, *record, now(), schedule_now(), opt_.manual, &waiting, &read);
     if (!due.ok()) return std::move(due).take_error();
     int opened = open_count.count(t.target.name) ? open_count[t.target.name] : 0;
     if (due->empty() && opened == 0) {
@@ -177,7 +189,7 @@ Result<void> Runner::lock_more() {
     queue_.insert(queue_.begin(), batch.begin(), batch.end());
     return store_failed(std::move(held).take_error());
   }
-  std::vector<TargetWork*> busy;
+  std::vector<TargetWork*> busy, locked;
   for (size_t i = 0; i < batch.size(); ++i) {
     TargetWork& w = *batch[i];
     if (!(*held)[i]) {
@@ -187,8 +199,12 @@ Result<void> Runner::lock_more() {
     w.state = WorkState::kLocked;
     may_release_.push_back(&w);  // released at once should it have nothing to do
     reserved_ += w.demand;
-    RCTL_TRY(start_target(w));
+    locked.push_back(&w);
   }
+  // What start_target() reads under the lock, read for all of them at once;
+  // should that fail, each reads its own (and meets the error there).
+  TargetReads read = read_under_lock(locked);
+  for (TargetWork* w : locked) RCTL_TRY(start_target(*w, read));
   return report_busy(busy);
 }
 
@@ -240,10 +256,28 @@ Result<void> Runner::report_busy(const std::vector<TargetWork*>& busy) {
   return {};
 }
 
+Runner::TargetReads Runner::read_under_lock(const std::vector<TargetWork*>& locked) {
+  TargetReads read;
+  std::vector<std::string> names;
+  std::vector<const TargetRecord*> planned;
+  for (TargetWork* w : locked) {
+    names.push_back(w->name);
+    if (w->current != nullptr) planned.push_back(w->current);
+  }
+  auto open = ctx_.store.open_refreshes_of(names);
+  auto slots = SlotReads::read(ctx_.store, planned, schedule_now(), opt_.manual);
+  if (!open.ok() || !slots.ok()) return read;
+  for (const auto& name : names) read.open[name];  // read, even with none open
+  for (auto& r : *open) read.open[r.target].push_back(std::move(r));
+  read.slots = std::move(slots).value();
+  read.complete = true;
+  return read;
+}
+
 // Under the target's lock: resumes its open refreshes, then plans its due
-// slot. Both are read again here: another run may have ended or recorded
-// them since find_work() looked.
-Result<void> Runner::start_target(TargetWork& work) {
+// slot. Both are read again here (or by read_under_lock(), also under the
+// lock): another run may have ended or recorded them since find_work().
+Result<void> Runner::start_target(TargetWork& work, TargetReads& read) {
   // Every read comes first, so that a lost connection leaves nothing half
   // started: the target is started again once the locks are back.
   auto requeue = [&](Error error) {
@@ -253,7 +287,13 @@ Result<void> Runner::start_target(TargetWork& work) {
     queue_.push_front(&work);
     return store_failed(std::move(error));
   };
-  auto open = ctx_.store.open_refreshes(work.name);
+  Result<std::vector<RefreshRecord>> open{std::vector<RefreshRecord>{}};
+  auto known = read.open.find(work.name);
+  if (read.complete && known != read.open.end()) {
+    open = std::move(known->second);
+  } else {
+    open = ctx_.store.open_refreshes(work.name);
+  }
   if (!open.ok()) return requeue(std::move(open).take_error());
   for (const auto& record : *open) {
     auto revision = revision_of(record.target, record.revision);
@@ -262,7 +302,8 @@ Result<void> Runner::start_target(TargetWork& work) {
   std::vector<PlannedRefresh> planned;
   std::string waiting;
   if (work.current != nullptr) {
-    auto due = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual, &waiting);
+    auto due = plan_target(ctx_.store, *work.current, now(), schedule_now(), opt_.manual, &waiting,
+                           read.complete ? &read.slots : nullptr);
     if (!due.ok()) return requeue(std::move(due).take_error());
     planned = std::move(due).value();
   }

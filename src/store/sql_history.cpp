@@ -1,10 +1,18 @@
 // Runs and refreshes, over sql::Connection.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+#include <set>
+
 #include "store/sql_store.h"
 
 namespace refreshctl {
 namespace {
+
+// Targets (or slots) read in one statement: well within SQLite's 32,766
+// parameters and PostgreSQL's 65,535.
+constexpr size_t kReadChunk = 500;
 
 constexpr const char* kRefreshColumns =
     "f.id, f.run_id, f.target, f.revision, f.version, f.slot, f.attempt, f.state, f.started_at, "
@@ -143,6 +151,56 @@ Result<std::vector<RefreshRecord>> SqlStore::slot_refreshes(const std::string& t
                                                             TimePoint slot) {
   return select_refreshes("WHERE f.target = ? AND f.slot = ? ORDER BY f.version, f.attempt",
                           {target, to_millis(slot)});
+}
+
+Result<std::vector<RefreshRecord>> SqlStore::open_refreshes_of(
+    const std::vector<std::string>& targets) {
+  std::vector<RefreshRecord> out;
+  for (size_t from = 0; from < targets.size(); from += kReadChunk) {
+    size_t n = std::min(kReadChunk, targets.size() - from);
+    sql::Params params(targets.begin() + static_cast<long>(from),
+                       targets.begin() + static_cast<long>(from + n));
+    auto rows = select_refreshes(
+        fmt::format("WHERE f.target IN ({}) AND f.state IN ('pending', 'triggering', 'polling') "
+                    "ORDER BY f.id",
+                    sql::placeholders(n)),
+        params);
+    if (!rows.ok()) return rows;
+    std::move(rows->begin(), rows->end(), std::back_inserter(out));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const RefreshRecord& a, const RefreshRecord& b) { return a.id < b.id; });
+  return out;
+}
+
+// Targets IN (…) AND slots IN (…) finds each pair by the (target, slot)
+// index; the few rows of another pair of the same lists are left out here.
+Result<std::vector<RefreshRecord>> SqlStore::refreshes_of_slots(
+    const std::vector<std::pair<std::string, TimePoint>>& slots) {
+  std::vector<RefreshRecord> out;
+  for (size_t from = 0; from < slots.size(); from += kReadChunk) {
+    size_t to = std::min(slots.size(), from + kReadChunk);
+    std::set<std::pair<std::string, TimePoint>> wanted(slots.begin() + static_cast<long>(from),
+                                                       slots.begin() + static_cast<long>(to));
+    std::set<std::string> targets;
+    std::set<int64_t> times;
+    for (const auto& [target, slot] : wanted) {
+      targets.insert(target);
+      times.insert(to_millis(slot));
+    }
+    sql::Params params(targets.begin(), targets.end());
+    params.insert(params.end(), times.begin(), times.end());
+    auto rows = select_refreshes(
+        fmt::format("WHERE f.target IN ({}) AND f.slot IN ({}) ORDER BY f.target, f.slot, "
+                    "f.version, f.attempt",
+                    sql::placeholders(targets.size()), sql::placeholders(times.size())),
+        params);
+    if (!rows.ok()) return rows;
+    for (auto& r : *rows) {
+      if (wanted.count({r.target, r.slot}) != 0) out.push_back(std::move(r));
+    }
+  }
+  return out;
 }
 
 Result<std::vector<RefreshRecord>> SqlStore::latest_refreshes(const std::string& target) {

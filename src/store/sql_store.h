@@ -52,6 +52,10 @@ class SqlStore : public Store {
   Result<std::vector<RefreshRecord>> open_refreshes(const std::string& target) override;
   Result<std::vector<RefreshRecord>> slot_refreshes(const std::string& target,
                                                     TimePoint slot) override;
+  Result<std::vector<RefreshRecord>> open_refreshes_of(
+      const std::vector<std::string>& targets) override;
+  Result<std::vector<RefreshRecord>> refreshes_of_slots(
+      const std::vector<std::pair<std::string, TimePoint>>& slots) override;
   Result<std::vector<RefreshRecord>> latest_refreshes(const std::string& target) override;
   Result<std::optional<TimePoint>> last_ran_before(const std::string& target,
                                                    TimePoint slot) override;

@@ -231,6 +231,13 @@ class Store {
   // Every refresh of `target` for `slot`, all versions and attempts.
   virtual Result<std::vector<RefreshRecord>> slot_refreshes(const std::string& target,
                                                             TimePoint slot) = 0;
+  // The same for many at once (a run reads its locked targets together):
+  // the open refreshes of each of `targets`, and every refresh of each
+  // (target, slot) of `slots`, in a few statements instead of one each.
+  virtual Result<std::vector<RefreshRecord>> open_refreshes_of(
+      const std::vector<std::string>& targets) = 0;
+  virtual Result<std::vector<RefreshRecord>> refreshes_of_slots(
+      const std::vector<std::pair<std::string, TimePoint>>& slots) = 0;
   // The newest refresh of each version of `target` (latest slot, then
   // highest attempt), by version; empty when it has none.
   virtual Result<std::vector<RefreshRecord>> latest_refreshes(const std::string& target) = 0;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 
@@ -188,6 +189,60 @@ TEST_P(Store, HistoryFiltersAndOrdersNewestFirst) {
   EXPECT_EQ(store_->open_refreshes()->size(), 5u);
   EXPECT_EQ(store_->open_refreshes("odd")->size(), 2u);
   EXPECT_EQ(store_->slot_refreshes("even", at(0))->size(), 1u);
+}
+
+// A run reads its locked targets together: more than one statement's worth
+// (500) of targets, some with no record, pairs whose target and slot both
+// occur but not together, states open and finished.
+TEST_P(Store, ManyTargetsReadTogetherAsEachAlone) {
+  auto run = *store_->begin_run({0, at(1000), "host", 1});
+  std::vector<RefreshRecord> records;
+  for (int i = 0; i < 1200; ++i) {
+    std::string target = "t" + std::to_string(i % 700);
+    records.push_back(refresh(run, target, "v" + std::to_string(i % 3), 60000 * (i % 4)));
+  }
+  std::vector<RefreshRecord*> pointers;
+  for (auto& r : records) pointers.push_back(&r);
+  std::vector<bool> claimed;
+  ASSERT_TRUE(store_->claim(pointers, &claimed).ok());
+  std::vector<const RefreshRecord*> finished;
+  for (size_t i = 0; i < records.size(); i += 3) {
+    records[i].state = RefreshState::kSucceeded;
+    finished.push_back(&records[i]);
+  }
+  ASSERT_TRUE(store_->update(finished).ok());
+
+  std::vector<std::string> names;
+  std::vector<std::pair<std::string, TimePoint>> slots;
+  for (int i = 0; i < 800; ++i) {  // t700..t799 have no record
+    names.push_back("t" + std::to_string(i));
+    slots.emplace_back(names.back(), at(60000 * ((i * 7) % 5)));
+  }
+  auto together = store_->open_refreshes_of(names);
+  ASSERT_TRUE(together.ok()) << together.error();
+  std::vector<int64_t> expected, got;
+  for (const auto& name : names) {
+    auto open = store_->open_refreshes(name);
+    for (const auto& r : *open) expected.push_back(r.id);
+  }
+  std::sort(expected.begin(), expected.end());
+  for (const auto& r : *together) got.push_back(r.id);
+  EXPECT_EQ(got, expected);  // oldest first, as open_refreshes()
+  EXPECT_EQ(got.size(), 800u);
+
+  auto of_slots = store_->refreshes_of_slots(slots);
+  ASSERT_TRUE(of_slots.ok()) << of_slots.error();
+  std::vector<std::pair<int64_t, std::string>> alone, read;
+  for (const auto& [target, slot] : slots) {
+    auto of_slot = store_->slot_refreshes(target, slot);
+    for (const auto& r : *of_slot) alone.emplace_back(r.id, to_string(r.state));
+  }
+  for (const auto& r : *of_slots) read.emplace_back(r.id, to_string(r.state));
+  std::sort(alone.begin(), alone.end());
+  std::sort(read.begin(), read.end());
+  EXPECT_EQ(read, alone);
+  EXPECT_GT(read.size(), 100u);
+  EXPECT_LT(read.size(), records.size());
 }
 
 TEST_P(Store, TargetIdsAreStableAcrossRemoveAndReapply) {
