@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <tuple>
+
 #include "store/migrations.h"
 #include "store/pg_connection.h"
 #include "store/sql_store.h"
@@ -65,6 +68,21 @@ Result<Session> connect_session(const std::string& spec) {
   return s;
 }
 
+// The records' parameters (as `params` gives them) column by column, each
+// column one PostgreSQL array: a batch bound to one statement.
+template <typename Records>
+sql::Params column_arrays(const Records& records, sql::Params (*params)(const RefreshRecord&)) {
+  std::vector<std::vector<sql::Value>> columns;
+  for (const RefreshRecord* r : records) {
+    sql::Params row = params(*r);
+    columns.resize(row.size());
+    for (size_t c = 0; c < row.size(); ++c) columns[c].push_back(std::move(row[c]));
+  }
+  sql::Params arrays;
+  for (const auto& column : columns) arrays.emplace_back(sql::to_pg_array(column));
+  return arrays;
+}
+
 std::string id_array(const std::vector<int64_t>& ids) {
   return sql::to_pg_array(std::vector<sql::Value>(ids.begin(), ids.end()));
 }
@@ -115,18 +133,43 @@ class PgStore : public SqlStore {
     return take_locks_again();
   }
 
+  // One statement for the whole batch, as update() below: the schema's
+  // trigger keeps target_last once for it (schema 11), not once per row.
+  // RETURNING names each inserted row by its unique key, which finds its
+  // record; a key already taken returns nothing. One statement commits
+  // alone: an answer means the claim is committed.
+  Result<void> claim(std::vector<RefreshRecord*>& records, std::vector<bool>* claimed) override {
+    claimed->assign(records.size(), false);
+    if (records.empty()) return {};
+    auto rows = db().query(
+        fmt::format("INSERT INTO refreshes ({}) SELECT * FROM unnest(CAST(? AS bigint[]), "
+                    "CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]), "
+                    "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), "
+                    "CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[])) "
+                    "ON CONFLICT (target, version, slot, attempt) DO NOTHING "
+                    "RETURNING id, target, version, slot, attempt",
+                    kClaimColumns),
+        column_arrays(records, claim_params));
+    if (!rows.ok()) return std::move(rows).take_error();
+    std::map<std::tuple<std::string, std::string, int64_t, int64_t>, size_t> index;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const RefreshRecord& r = *records[i];
+      index.emplace(std::tuple(r.target, r.version, to_millis(r.slot), int64_t{r.attempt}), i);
+    }
+    for (const auto& row : *rows) {
+      auto it = index.find(std::tuple(row.text(1), row.text(2), row.integer(3), row.integer(4)));
+      if (it == index.end()) return make_error("a claimed refresh came back under another key");
+      records[it->second]->id = row.integer(0);
+      (*claimed)[it->second] = true;
+    }
+    return {};
+  }
+
   // One statement for the whole batch, each column an array: the server
   // updates 10,000 rows in one go instead of running 10,000 statements (the
   // run writes every refresh at each poll), and needs no BEGIN and COMMIT.
   Result<void> update(const std::vector<const RefreshRecord*>& records) override {
     if (records.empty()) return {};
-    std::vector<std::vector<sql::Value>> columns(10);
-    for (const RefreshRecord* r : records) {
-      sql::Params row = update_params(*r);
-      for (size_t c = 0; c < columns.size(); ++c) columns[c].push_back(std::move(row[c]));
-    }
-    sql::Params arrays;
-    for (const auto& column : columns) arrays.emplace_back(sql::to_pg_array(column));
     auto updated = db().execute(
         "UPDATE refreshes AS f SET state = v.state, triggered_at = v.triggered_at, "
         "finished_at = v.finished_at, deadline = v.deadline, polls = v.polls, "
@@ -136,7 +179,7 @@ class PgStore : public SqlStore {
         "CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) "
         "AS v(state, triggered_at, finished_at, deadline, polls, job_id, http_status, error, "
         "run_id, id) WHERE f.id = v.id",
-        arrays);
+        column_arrays(records, update_params));
     if (!updated.ok()) return std::move(updated).take_error();
     return {};
   }

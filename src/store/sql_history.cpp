@@ -75,17 +75,13 @@ Result<void> SqlStore::claim(std::vector<RefreshRecord*>& records, std::vector<b
   if (records.empty()) return {};
   std::vector<sql::Params> batch;
   batch.reserve(records.size());
-  for (const RefreshRecord* r : records) {
-    batch.push_back({r->run_id, r->target, int64_t{r->revision}, r->version, to_millis(r->slot),
-                     int64_t{r->attempt}, std::string(to_string(r->state)),
-                     to_millis(r->started_at), optional_millis(r->finished_at), r->error});
-  }
+  for (const RefreshRecord* r : records) batch.push_back(claim_params(*r));
   auto txn = sql::Transaction::begin(db());
   if (!txn.ok()) return std::move(txn).take_error();
   auto inserted = db().query_many(
-      "INSERT INTO refreshes (run_id, target, revision, version, slot, attempt, state, "
-      "started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (target, version, slot, attempt) DO NOTHING RETURNING id",
+      fmt::format("INSERT INTO refreshes ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (target, version, slot, attempt) DO NOTHING RETURNING id",
+                  kClaimColumns),
       batch);
   if (!inserted.ok()) return std::move(inserted).take_error();
   RCTL_TRY(txn->commit());
@@ -95,6 +91,19 @@ Result<void> SqlStore::claim(std::vector<RefreshRecord*>& records, std::vector<b
     (*claimed)[i] = true;
   }
   return {};
+}
+
+sql::Params SqlStore::claim_params(const RefreshRecord& r) {
+  return {r.run_id,
+          r.target,
+          int64_t{r.revision},
+          r.version,
+          to_millis(r.slot),
+          int64_t{r.attempt},
+          std::string(to_string(r.state)),
+          to_millis(r.started_at),
+          optional_millis(r.finished_at),
+          r.error};
 }
 
 sql::Params SqlStore::update_params(const RefreshRecord& r) {

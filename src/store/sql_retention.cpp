@@ -35,7 +35,7 @@ Result<int64_t> SqlStore::prune(const PruneScope& scope, int limit) {
   auto deleted = db().execute(
       fmt::format("DELETE FROM refreshes WHERE id IN (SELECT f.id {} LIMIT ?)", kPrunable), params);
   if (!deleted.ok()) return deleted;
-  RCTL_TRY(prune_slot_versions(scope));
+  if (scope.slot_versions) RCTL_TRY(prune_slot_versions(scope));
   return deleted;
 }
 
@@ -72,6 +72,22 @@ Result<bool> SqlStore::claim_retention(TimePoint now, Millis every) {
 Result<void> SqlStore::record_retention(int64_t deleted) {
   RCTL_TRY(db().execute("UPDATE retention SET last_deleted = ? WHERE id = 1", {deleted}));
   return {};
+}
+
+// Two index probes per target, not a scan of the history.
+Result<std::map<std::string, HistoryExtent>> SqlStore::history_extents() {
+  auto rows = db().query(
+      "SELECT t.name, (SELECT min(f.started_at) FROM refreshes f WHERE f.target = t.name), "
+      "CASE WHEN EXISTS (SELECT 1 FROM slot_versions s WHERE s.target = t.name) THEN 1 ELSE 0 "
+      "END FROM targets t");
+  if (!rows.ok()) return std::move(rows).take_error();
+  std::map<std::string, HistoryExtent> out;
+  for (const auto& row : *rows) {
+    HistoryExtent& e = out[row.text(0)];
+    if (auto ms = row.optional_integer(1)) e.oldest_refresh = from_millis(*ms);
+    e.version_lists = row.integer(2) != 0;
+  }
+  return out;
 }
 
 }  // namespace refreshctl

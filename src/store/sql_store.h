@@ -62,6 +62,7 @@ class SqlStore : public Store {
   Result<std::vector<RefreshRecord>> history(const HistoryQuery& query) override;
   Result<std::map<std::string, RefreshState>> last_states() override;
   Result<int64_t> prune(const PruneScope& scope, int limit) override;
+  Result<std::map<std::string, HistoryExtent>> history_extents() override;
   Result<int64_t> count_prunable(const PruneScope& scope) override;
   Result<bool> claim_retention(TimePoint now, Millis every) override;
   Result<void> record_retention(int64_t deleted) override;
@@ -95,6 +96,10 @@ class SqlStore : public Store {
   // triggered_at, finished_at, deadline, polls, job_id, http_status, error,
   // run_id, and last the id it writes them to.
   static sql::Params update_params(const RefreshRecord& r);
+  // The columns a claim inserts, in the order of kClaimColumns.
+  static sql::Params claim_params(const RefreshRecord& r);
+  static constexpr const char* kClaimColumns =
+      "run_id, target, revision, version, slot, attempt, state, started_at, finished_at, error";
 
   sql::Connection& db() { return *db_; }
   // For reconnect(), on the new connection: takes every held lock again;

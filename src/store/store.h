@@ -107,6 +107,14 @@ struct PruneScope {
   std::string target;
   TimePoint before;
   std::optional<TimePoint> keep_from;
+  // Whether the target may have stored version lists (versions_from, now or
+  // in an earlier revision) to prune beside its refreshes.
+  bool slot_versions = true;
+};
+
+struct HistoryExtent {
+  std::optional<TimePoint> oldest_refresh;  // nullopt: none
+  bool version_lists = false;               // any stored (versions_from)
 };
 
 struct RunInfo {
@@ -254,6 +262,10 @@ class Store {
   // Deletes up to `limit` refreshes of the scope, as one short transaction;
   // returns how many it deleted (fewer than `limit`: none are left).
   virtual Result<int64_t> prune(const PruneScope& scope, int limit) = 0;
+  // Of each target (removed ones too) in one statement, when its oldest
+  // refresh started and whether it has stored version lists: retention
+  // skips the targets with nothing old.
+  virtual Result<std::map<std::string, HistoryExtent>> history_extents() = 0;
   // How many refreshes prune() would delete of the scope, deleting nothing.
   virtual Result<int64_t> count_prunable(const PruneScope& scope) = 0;
   // Takes the turn of the automatic retention: true, with `now` recorded,

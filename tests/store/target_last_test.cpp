@@ -71,32 +71,51 @@ TEST_P(TargetLast, EqualsTheNewestRefreshThroughClaimsStateChangesAndPrunes) {
                                  RefreshState::kSucceeded,  RefreshState::kFailed,
                                  RefreshState::kTimedOut,   RefreshState::kUnknown};
   std::vector<RefreshRecord> written;
-  int newest_pruned = 0;  // prunes that took a target's newest refresh
-  int ties = 0;           // claims started at the same time as the newest
+  int newest_pruned = 0;        // prunes that took a target's newest refresh
+  int ties = 0;                 // claims started at the same time as the newest
+  int same_target_batches = 0;  // claims of one target in one batch
   for (int step = 0; step < 400; ++step) {
     int op = pick(0, 9);
     if (op < 5 || written.empty()) {
-      // A refresh started at a random time: often older than the newest, now
-      // and then at the same millisecond (the id decides).
-      RefreshRecord r{.run_id = run,
-                      .target = names[pick(0, 3)],
-                      .revision = 1,
-                      .version = fmt::format("v{}", pick(0, 2)),
-                      .slot = kStart + minutes(step),
-                      .attempt = 0,
-                      .started_at = kStart + minutes(pick(0, 60))};
-      for (const auto& w : written) {
-        if (w.target == r.target && w.started_at == r.started_at) ++ties;
+      // Refreshes started at random times, one to five in one claim (one
+      // statement on PostgreSQL), now and then several of one target: often
+      // older than the newest, now and then at the same millisecond (the id
+      // decides).
+      std::vector<RefreshRecord> batch;
+      for (int k = pick(1, 5); k > 0; --k) {
+        RefreshRecord r{.run_id = run,
+                        .target = names[pick(0, 3)],
+                        .revision = 1,
+                        .version = fmt::format("v{}", pick(0, 2)),
+                        .slot = kStart + minutes(step * 10 + k),
+                        .attempt = 0,
+                        .started_at = kStart + minutes(pick(0, 60))};
+        for (const auto& w : written) {
+          if (w.target == r.target && w.started_at == r.started_at) ++ties;
+        }
+        for (const auto& b : batch) {
+          if (b.target == r.target) ++same_target_batches;
+        }
+        batch.push_back(r);
       }
-      std::vector<RefreshRecord*> records{&r};
+      std::vector<RefreshRecord*> records;
+      for (auto& r : batch) records.push_back(&r);
       std::vector<bool> claimed;
       ASSERT_TRUE(store_->claim(records, &claimed).ok());
-      ASSERT_TRUE(claimed[0]);
-      written.push_back(r);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        ASSERT_TRUE(claimed[i]);
+        ASSERT_NE(batch[i].id, 0);
+        written.push_back(batch[i]);
+      }
     } else if (op < 9) {
-      RefreshRecord& r = written[pick(0, static_cast<int>(written.size()) - 1)];
-      r.state = states[pick(0, 5)];
-      ASSERT_TRUE(store_->update({&r}).ok());
+      // One to four state changes in one write.
+      std::vector<const RefreshRecord*> changed;
+      for (int k = pick(1, 4); k > 0; --k) {
+        RefreshRecord& r = written[pick(0, static_cast<int>(written.size()) - 1)];
+        r.state = states[pick(0, 5)];
+        if (std::find(changed.begin(), changed.end(), &r) == changed.end()) changed.push_back(&r);
+      }
+      ASSERT_TRUE(store_->update(changed).ok());
     } else {
       // Ends every open one first: prune takes only ended refreshes.
       for (auto& r : written) {
@@ -108,7 +127,9 @@ TEST_P(TargetLast, EqualsTheNewestRefreshThroughClaimsStateChangesAndPrunes) {
       }
       auto before = from_store(*store_);
       std::string target = names[pick(0, 3)];
-      auto pruned = store_->prune({target, kStart + minutes(pick(0, 61)), std::nullopt}, 1000);
+      // Half the prunes take all but the newest slot of each version.
+      Millis older = minutes(pick(0, 1) == 0 ? 61 : pick(0, 61));
+      auto pruned = store_->prune({target, kStart + older, std::nullopt}, 1000);
       ASSERT_TRUE(pruned.ok()) << pruned.error();
       auto after = from_history(db_);
       if (before[target] != after[target] || !after.count(target)) ++newest_pruned;
@@ -121,6 +142,7 @@ TEST_P(TargetLast, EqualsTheNewestRefreshThroughClaimsStateChangesAndPrunes) {
   }
   // The walk must have reached the cases the triggers exist for.
   EXPECT_GT(ties, 0);
+  EXPECT_GT(same_target_batches, 0);
   EXPECT_GT(newest_pruned, 0);
 }
 
