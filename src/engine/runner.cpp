@@ -40,6 +40,7 @@ using std::chrono::milliseconds;
 constexpr milliseconds kFlushEvery{200};
 constexpr milliseconds kTickEvery{200};
 constexpr milliseconds kMaxWait{200};
+constexpr milliseconds kWriteCheck{2};  // how often a write in flight is looked at
 
 }  // namespace
 
@@ -243,22 +244,70 @@ void Runner::send_due_polls(bool share) {
   }
 }
 
-// Writes every changed record in one transaction; on success, sends the
-// triggers whose "triggering" it committed.
+// Writes every changed record in one transaction; once it is committed,
+// sends the triggers whose "triggering" it holds. Begun without waiting
+// (Store::begin_update) unless `force`d: a write still in flight is then
+// waited for, and so is the new one.
 Result<void> Runner::flush(bool force) {
   if (store_down_) return {};
+  RCTL_TRY(finish_write(force));
+  if (write_in_flight_ || store_down_) return {};
   if (dirty_.empty()) return send_committed();
   if (!force && !write_soon_ && now() - last_flush_ < kFlushEvery) return {};
   std::vector<const RefreshRecord*> records;
   records.reserve(dirty_.size());
-  for (Task* task : dirty_) records.push_back(&task->record);
-  auto written = ctx_.store.update(records);
-  if (!written.ok()) return store_failed(std::move(written).take_error());
-  for (Task* task : dirty_) task->dirty = false;
-  dirty_.clear();
+  for (Task* task : dirty_) {
+    records.push_back(&task->record);
+    task->dirty = false;
+    task->writing = true;
+  }
+  writing_.swap(dirty_);  // dirty_ is now empty: no write was in flight
+  sending_after_write_.swap(to_send_);
   write_soon_ = false;
   last_flush_ = now();
-  return send_committed();
+  write_in_flight_ = true;
+  auto begun = ctx_.store.begin_update(records);
+  if (!begun.ok()) return write_failed(std::move(begun).take_error());
+  return finish_write(force);
+}
+
+Result<void> Runner::finish_write(bool wait) {
+  if (!write_in_flight_) return {};
+  auto done = ctx_.store.update_done(wait);
+  if (!done.ok()) return write_failed(std::move(done).take_error());
+  if (!*done) return {};
+  write_in_flight_ = false;
+  for (Task* task : writing_) {
+    task->writing = false;
+    if (!task->dirty) --task->work->unwritten;
+  }
+  writing_.clear();
+  std::vector<Task*> sending;
+  sending.swap(sending_after_write_);
+  send_triggering(sending);
+  return {};
+}
+
+Result<void> Runner::write_failed(Error error) {
+  abandon_write();
+  return store_failed(std::move(error));
+}
+
+// A write that failed, or whose answer will not come (the connection is
+// being replaced), may or may not have committed: its changes are written
+// again, and its triggers wait for that write.
+void Runner::abandon_write() {
+  if (!write_in_flight_) return;
+  write_in_flight_ = false;
+  for (Task* task : writing_) {
+    task->writing = false;
+    if (task->dirty) continue;
+    task->dirty = true;
+    dirty_.push_back(task);
+  }
+  writing_.clear();
+  to_send_.insert(to_send_.begin(), sending_after_write_.begin(), sending_after_write_.end());
+  sending_after_write_.clear();
 }
 
 milliseconds Runner::wait_time() const {
@@ -268,6 +317,7 @@ milliseconds Runner::wait_time() const {
   }
   if (!polls_due_.empty() && ctx_.http.idle_capacity() > 0) return milliseconds(0);
   milliseconds wait = notifier_.wait_time(kMaxWait);
+  if (write_in_flight_) wait = std::min(wait, kWriteCheck);
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;
 }
@@ -297,7 +347,8 @@ void Runner::tick() {
 // Every refresh ended and every change written: a lost connection holds the
 // run until what waited is written, or until try_reconnect() gives up (exit 3).
 bool Runner::done() const {
-  return unfinished_ == 0 && queue_.empty() && waiting_.empty() && dirty_.empty();
+  return unfinished_ == 0 && queue_.empty() && waiting_.empty() && dirty_.empty() &&
+         !write_in_flight_;
 }
 
 // Leaves what is open for the next run: a trigger that certainly did not

@@ -49,6 +49,7 @@ struct Task {
   bool active = false;    // counted against the concurrency limits
   bool finished = false;  // terminal, or dropped (claimed by another run, target lost)
   bool dirty = false;     // to be written at the next flush
+  bool writing = false;   // its change is in the write in flight (Runner::writing_)
   // Polls (their count, the last HTTP status) since the last write, with no
   // other change: written with the refresh's next change, or at the run's end.
   bool polls_unsaved = false;
@@ -83,6 +84,7 @@ struct TargetWork {
   int demand = 1;       // refreshes it may run at once, for sharing --max-concurrency
   int unfinished = 0;   // its tasks not yet finished (retries waiting included)
   int active = 0;       // its tasks in flight
+  int unwritten = 0;    // its tasks with a change not yet committed (dirty or writing)
   std::string waiting;  // why its slot waits for its `after` targets, as last noted
   // [target.notify]: the revision whose notify settings its pings use, and
   // what they say (a /start once, then success or fail when it is released).
@@ -113,6 +115,9 @@ class Runner {
   void fire_timers();
   void send_due_polls(bool share);
   Result<void> flush(bool force);
+  Result<void> finish_write(bool wait);
+  Result<void> write_failed(Error error);
+  void abandon_write();
   Result<void> send_committed();
   void send_triggering(const std::vector<Task*>& tasks);
   std::chrono::milliseconds wait_time() const;
@@ -218,6 +223,12 @@ class Runner {
   bool write_soon_ = false;  // a trigger's answer is dirty: flush without waiting
   // Claimed and set triggering in memory; sent once a flush has committed it.
   std::vector<Task*> to_send_;
+  // The write begun and not yet answered (Store::begin_update): the run goes
+  // on polling and sending meanwhile. Its tasks, and the triggers it commits
+  // (sent when it is answered; back in to_send_ should it fail).
+  bool write_in_flight_ = false;
+  std::vector<Task*> writing_;
+  std::vector<Task*> sending_after_write_;
   TimePoint last_flush_{};
   TimePoint last_tick_{};
   TimePoint last_release_{};

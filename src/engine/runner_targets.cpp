@@ -448,11 +448,27 @@ Result<void> Runner::release_finished() {
             [](const TargetWork* a, const TargetWork* b) { return a->name < b->name; });
   ended.erase(std::unique(ended.begin(), ended.end()), ended.end());
   if (ended.empty()) return {};
-  auto flushed = flush(true);
+  // A lock goes only once the target's last changes are committed. While
+  // refreshes are in flight, targets with changes still unwritten wait for
+  // the writes that go on anyway; at the end they are waited for here.
+  bool unwritten =
+      std::any_of(ended.begin(), ended.end(), [](const TargetWork* w) { return w->unwritten > 0; });
+  Result<void> flushed;
+  if (unwritten && (unfinished_ == 0 || stopping_)) {
+    flushed = flush(true);
+  } else if (unwritten) {
+    write_soon_ = true;
+    flushed = flush(false);
+  }
   if (!flushed.ok() || store_down_) {
-    may_release_ = std::move(ended);  // released once the writes are in
+    may_release_.insert(may_release_.end(), ended.begin(), ended.end());  // released later
     return flushed;
   }
+  auto later = std::stable_partition(ended.begin(), ended.end(),
+                                     [](const TargetWork* w) { return w->unwritten == 0; });
+  may_release_.insert(may_release_.end(), later, ended.end());
+  ended.erase(later, ended.end());
+  if (ended.empty()) return {};
   std::vector<int64_t> ids;
   for (TargetWork* w : ended) {
     ids.push_back(w->id);

@@ -50,6 +50,7 @@ void Runner::deactivate(Task& task) {
 void Runner::mark_dirty(Task& task) {
   task.polls_unsaved = false;
   if (task.dirty) return;
+  if (!task.writing) ++task.work->unwritten;
   task.dirty = true;
   dirty_.push_back(&task);
 }

@@ -125,10 +125,65 @@ PgConnection::PgConnection(pg_conn* conn, std::string where, std::vector<std::st
 
 PgConnection::~PgConnection() { close(); }
 
-// libpq's calls take a null connection as a broken one.
+// libpq's calls take a null connection as a broken one. A statement sent
+// and not answered may or may not have committed: its sender must take it
+// as failed.
 void PgConnection::close() {
+  if (sent_ == Sent::kAwaited) {
+    sent_ = Sent::kAnswered;
+    sent_error_ = make_error(fmt::format("{}: the connection was closed", where_),
+                             ErrorKind::kConnectionLost);
+  }
   PQfinish(conn_);
   conn_ = nullptr;
+}
+
+Result<void> PgConnection::send(std::string_view sql, const Params& params) {
+  auto name = prepare(sql);  // waits for an earlier send()
+  if (!name.ok()) return std::move(name).take_error();
+  if (sent_ == Sent::kAnswered) return make_error("an earlier statement's answer is unread");
+  TextParams p(params);
+  if (PQsendQueryPrepared(conn_, (*name)->c_str(), p.size(), p.values(), nullptr, nullptr, 0) !=
+      1) {
+    return failure(nullptr);
+  }
+  sent_ = Sent::kAwaited;
+  sent_error_.reset();
+  return {};
+}
+
+void PgConnection::read_sent(bool wait) {
+  while (sent_ == Sent::kAwaited) {
+    if (!wait && (PQconsumeInput(conn_) != 1 || PQisBusy(conn_) == 1)) {
+      if (PQstatus(conn_) != CONNECTION_BAD) return;  // not yet
+    }
+    ResultPtr r(PQgetResult(conn_));
+    if (r == nullptr) {
+      sent_ = Sent::kAnswered;
+      break;
+    }
+    ExecStatusType status = PQresultStatus(r.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !sent_error_) {
+      sent_error_ = failure(r.get());
+    }
+    if (PQstatus(conn_) == CONNECTION_BAD && PQisBusy(conn_) == 0) {
+      // (The null result that ends it may never come on a broken connection.)
+      if (!sent_error_) sent_error_ = failure(nullptr);
+    }
+  }
+}
+
+Result<bool> PgConnection::sent_done(bool wait) {
+  if (sent_ == Sent::kNone) return true;
+  read_sent(wait);
+  if (sent_ != Sent::kAnswered) return false;
+  sent_ = Sent::kNone;
+  if (sent_error_) {
+    Error error = std::move(*sent_error_);
+    sent_error_.reset();
+    return error;
+  }
+  return true;
 }
 
 int PgConnection::announced_pid() const { return PQbackendPID(conn_); }
@@ -156,6 +211,7 @@ Error PgConnection::failure(const PGresult* result) const {
 }
 
 Result<const std::string*> PgConnection::prepare(std::string_view sql) {
+  read_sent(true);
   auto it = statements_.find(std::string(sql));
   if (it != statements_.end()) return &it->second;
   std::string name = fmt::format("refreshctl_{}", statements_.size() + 1);
@@ -239,6 +295,7 @@ Result<std::vector<Rows>> PgConnection::query_many(std::string_view sql,
 }
 
 Result<void> PgConnection::execute_script(const std::string& sql) {
+  read_sent(true);
   ResultPtr r(PQexec(conn_, sql.c_str()));
   ExecStatusType status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.get());
@@ -246,6 +303,7 @@ Result<void> PgConnection::execute_script(const std::string& sql) {
 }
 
 Result<Rows> PgConnection::query_unprepared(const std::string& sql) {
+  read_sent(true);
   ResultPtr r(PQexec(conn_, sql.c_str()));
   ExecStatusType status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.get());
@@ -257,6 +315,7 @@ Result<void> PgConnection::begin() { return execute_script("BEGIN"); }
 // A COMMIT of a transaction that an error has aborted answers ROLLBACK, not
 // an error: that must not pass for a commit.
 Result<void> PgConnection::commit() {
+  read_sent(true);
   ResultPtr r(PQexec(conn_, "COMMIT"));
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return failure(r.get());
   if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
@@ -266,6 +325,7 @@ Result<void> PgConnection::commit() {
 }
 
 void PgConnection::rollback() {
+  read_sent(true);
   PGTransactionStatusType status = PQtransactionStatus(conn_);
   if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
     PQclear(PQexec(conn_, "ROLLBACK"));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,14 @@ class PgConnection : public Connection {
   // prepared statement's name could already be taken.
   Result<Rows> query_unprepared(const std::string& sql);
 
+  // Sends one statement and returns without its answer, so that the caller
+  // goes on while the server works (a run's batched write). One at a time:
+  // every other call first waits for its answer. sent_done() says whether
+  // the answer has come (with `wait`, waits for it); an error of the
+  // statement is returned once, by the sent_done() that finds it done.
+  Result<void> send(std::string_view sql, const Params& params);
+  Result<bool> sent_done(bool wait);
+
   // Ends the session now, and with it its advisory locks. Every call after
   // it fails with kConnectionLost.
   void close();
@@ -61,11 +70,18 @@ class PgConnection : public Connection {
   Result<const std::string*> prepare(std::string_view sql);
   Result<pg_result*> run(std::string_view sql, const Params& params);
   Error failure(const pg_result* result) const;
+  // Reads the answer of send(), if one is awaited, blocking or not; keeps
+  // its error for sent_done().
+  void read_sent(bool wait);
+
+  enum class Sent { kNone, kAwaited, kAnswered };
 
   pg_conn* conn_;
   std::string where_;
   std::vector<std::string> secrets_;                         // scrubbed from every message
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
+  Sent sent_ = Sent::kNone;
+  std::optional<Error> sent_error_;
 };
 
 // A PostgreSQL array literal of `values`, such as {1,NULL,3} or {"a","b\"c"}:

@@ -125,7 +125,7 @@ class PgStore : public SqlStore {
   // was the client's, a timeout), its locks go now instead of within
   // keepalive time, and taking them again does not find them held by it.
   Result<std::vector<int64_t>> reconnect() override {
-    static_cast<PgConnection&>(db()).close();
+    pg().close();
     auto session = connect_session(spec_);
     if (!session.ok()) return std::move(session).take_error();
     db_ = std::move(session->conn);
@@ -170,20 +170,32 @@ class PgStore : public SqlStore {
   // run writes every refresh at each poll), and needs no BEGIN and COMMIT.
   Result<void> update(const std::vector<const RefreshRecord*>& records) override {
     if (records.empty()) return {};
-    auto updated = db().execute(
-        "UPDATE refreshes AS f SET state = v.state, triggered_at = v.triggered_at, "
-        "finished_at = v.finished_at, deadline = v.deadline, polls = v.polls, "
-        "job_id = v.job_id, http_status = v.http_status, error = v.error, run_id = v.run_id "
-        "FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), "
-        "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), "
-        "CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) "
-        "AS v(state, triggered_at, finished_at, deadline, polls, job_id, http_status, error, "
-        "run_id, id) WHERE f.id = v.id",
-        column_arrays(records, update_params));
+    auto updated = db().execute(kUpdate, column_arrays(records, update_params));
     if (!updated.ok()) return std::move(updated).take_error();
     return {};
   }
 
+  Result<void> begin_update(const std::vector<const RefreshRecord*>& records) override {
+    if (records.empty()) return {};
+    return pg().send(kUpdate, column_arrays(records, update_params));
+  }
+
+  Result<bool> update_done(bool wait) override { return pg().sent_done(wait); }
+
+ private:
+  static constexpr const char* kUpdate =
+      "UPDATE refreshes AS f SET state = v.state, triggered_at = v.triggered_at, "
+      "finished_at = v.finished_at, deadline = v.deadline, polls = v.polls, "
+      "job_id = v.job_id, http_status = v.http_status, error = v.error, run_id = v.run_id "
+      "FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), "
+      "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[]), "
+      "CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) "
+      "AS v(state, triggered_at, finished_at, deadline, polls, job_id, http_status, error, "
+      "run_id, id) WHERE f.id = v.id";
+
+  sql::PgConnection& pg() { return static_cast<sql::PgConnection&>(db()); }
+
+ public:
   Result<std::map<std::string, std::string>> settings() {
     auto rows = db().query(
         "SELECT name, setting FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "

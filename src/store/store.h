@@ -233,6 +233,15 @@ class Store {
   virtual Result<void> claim(std::vector<RefreshRecord*>& records, std::vector<bool>* claimed) = 0;
   // Writes the mutable fields of every record (by id) in one transaction.
   virtual Result<void> update(const std::vector<const RefreshRecord*>& records) = 0;
+  // The same write, begun without waiting for it where the backend can
+  // (PostgreSQL: the run goes on while the server works): update_done()
+  // then says whether it is done, and with `wait` waits for it; the write's
+  // error comes from the update_done() that finds it done. One at a time;
+  // any other call waits for it first. Elsewhere update() and done at once.
+  virtual Result<void> begin_update(const std::vector<const RefreshRecord*>& records) {
+    return update(records);
+  }
+  virtual Result<bool> update_done(bool /*wait*/) { return true; }
   // Refreshes not in a terminal state (pending, triggering, polling), of
   // one target or (empty name) of all, oldest first.
   virtual Result<std::vector<RefreshRecord>> open_refreshes(const std::string& target = "") = 0;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "support/test_db.h"
 
 namespace refreshctl::testing {
@@ -79,6 +82,63 @@ TEST_F(PostgresConnection, ABatchIsOnePipelineAndAnswersEachStatementInOrder) {
   EXPECT_NE(failed.error().find("SQLSTATE 23505"), std::string::npos) << failed.error();
   EXPECT_EQ(db_.query("SELECT count(*) FROM t"), std::vector<std::string>{"2000"});
   EXPECT_TRUE(conn_->query("SELECT 1").ok()) << "the connection left pipeline mode";
+}
+
+// send(): the run's write goes on at the server while the run goes on.
+TEST_F(PostgresConnection, ASentStatementIsDoneOnceAnsweredAndOtherCallsWaitForIt) {
+  auto& pg = static_cast<PgConnection&>(*conn_);
+  ASSERT_TRUE(pg.execute_script("CREATE TABLE sent (n integer)").ok());
+  ASSERT_TRUE(
+      pg.send("INSERT INTO sent SELECT CAST(? AS integer) FROM pg_sleep(0.3)", {int64_t{1}}).ok());
+  auto done = pg.sent_done(false);
+  ASSERT_TRUE(done.ok()) << done.error();
+  EXPECT_FALSE(*done) << "answered before the server's 0.3 s sleep ended";
+  // Another call waits for the answer first; done() still reports it.
+  auto rows = pg.query("SELECT count(*) FROM sent", {});
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  EXPECT_EQ(rows->front().integer(0), 1);
+  done = pg.sent_done(false);
+  ASSERT_TRUE(done.ok()) << done.error();
+  EXPECT_TRUE(*done);
+  EXPECT_TRUE(*pg.sent_done(false)) << "nothing sent: done";
+
+  // An error of the statement's run comes once, from sent_done() (one of
+  // its preparing comes from send()).
+  EXPECT_FALSE(pg.send("INSERT INTO no_such_table VALUES (CAST(? AS integer))", {int64_t{1}}).ok());
+  ASSERT_TRUE(pg.send("INSERT INTO sent VALUES (1 / CAST(? AS integer))", {int64_t{0}}).ok());
+  done = pg.sent_done(true);
+  ASSERT_FALSE(done.ok());
+  EXPECT_NE(done.error().find("division by zero"), std::string::npos) << done.error();
+  EXPECT_EQ(done.error_kind(), ErrorKind::kGeneric);
+  EXPECT_TRUE(*pg.sent_done(false));
+  EXPECT_TRUE(pg.query("SELECT 1", {}).ok());
+}
+
+TEST_F(PostgresConnection, ASentStatementWhoseSessionEndsIsAConnectionLost) {
+  auto& pg = static_cast<PgConnection&>(*conn_);
+  auto pid = pg.query("SELECT pg_backend_pid()", {});
+  ASSERT_TRUE(pid.ok()) << pid.error();
+  ASSERT_TRUE(pg.send("SELECT pg_sleep(CAST(? AS integer))", {int64_t{30}}).ok());
+  db_.execute("SELECT pg_terminate_backend(" + pid->front().text(0) + ", 5000)");
+  auto started = std::chrono::steady_clock::now();
+  Result<bool> done = false;
+  while (done.ok() && !*done &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(10)) {
+    done = pg.sent_done(false);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(done.ok()) << "still not answered after 10 s";
+  EXPECT_EQ(done.error_kind(), ErrorKind::kConnectionLost) << done.error();
+  EXPECT_TRUE(*pg.sent_done(false));
+
+  // Closed while awaited: it may or may not have run, so it failed.
+  auto again = PgConnection::open(db_.spec());
+  ASSERT_TRUE(again.ok()) << again.error();
+  ASSERT_TRUE((*again)->send("SELECT pg_sleep(CAST(? AS integer))", {int64_t{30}}).ok());
+  (*again)->close();
+  auto closed = (*again)->sent_done(true);
+  ASSERT_FALSE(closed.ok());
+  EXPECT_EQ(closed.error_kind(), ErrorKind::kConnectionLost) << closed.error();
 }
 
 TEST_F(PostgresConnection, AnArrayLiteralCarriesEveryTextAsItIs) {
