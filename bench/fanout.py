@@ -2,7 +2,10 @@
 """bench/fanout: N refreshes (targets x versions) of a fixed duration against
 the example service on 127.0.0.1; prints the wall time, CPU time and peak RSS
 of `refreshctl run`, and the ideal wall time (the duration plus one poll
-interval). A benchmark, not a test: it prints figures and asserts nothing.
+interval); when the triggers left and the refreshes ended (from the
+history, in seconds after the start); and the CPU time the example service
+and (--db postgres) the PostgreSQL cluster spent meanwhile, on the same
+cores. A benchmark, not a test: it prints figures and asserts nothing.
 
     bench/fanout.py [--targets 1000] [--versions 10] [--duration 5s]
                     [--poll-interval 2s] [--build build] [--db sqlite|postgres|URL]
@@ -21,6 +24,7 @@ creates (and afterwards drops) a database of its own, so that its user must
 be allowed to create databases.
 """
 import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -63,6 +67,31 @@ def seconds(text):
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
+def tree_cpu(pid):
+    """CPU seconds of process `pid`, its children it has waited for, and its
+    live children: a server's, with the sessions that have ended."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p):
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    try:
+        own = fields(pid)
+    except OSError:
+        return 0.0
+    total = sum(int(x) for x in own[11:15])
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and entry != str(pid):
+            try:
+                f = fields(entry)
+            except OSError:
+                continue
+            if f[1] == str(pid):
+                total += int(f[11]) + int(f[12])
+    return total / tick
+
+
 def database_spec(server, name):
     """`server` (a URL or conninfo string) with its database replaced by `name`."""
     if server.startswith(("postgresql://", "postgres://")):
@@ -74,7 +103,7 @@ class Database:
     """The --db of the benchmark: a new SQLite file or a new PostgreSQL database."""
 
     def __init__(self, kind, work):
-        self.kind, self.work, self.cluster, self.server = kind, work, None, None
+        self.kind, self.work, self.cluster, self.server, self.pid = kind, work, None, None, None
         if kind == "sqlite":
             self.spec = os.path.join(work, "bench.db")
             return
@@ -83,6 +112,7 @@ class Database:
             subprocess.run([os.path.join(ROOT, "scripts", "pg-test-cluster.sh"), "start",
                             self.cluster], check=True, stdout=subprocess.DEVNULL)
             self.server = open(os.path.join(self.cluster, "conninfo")).read().strip()
+            self.pid = int(open(os.path.join(self.cluster, "pid")).read().strip())
         else:
             self.server = kind
         self.name = f"refreshctl_bench_{os.getpid()}"
@@ -141,7 +171,10 @@ def main():
         n = args.targets * args.versions
         limit = args.max_concurrency or n
         logs, runs = [], []
+        service_cpu = tree_cpu(service.pid)
+        server_cpu = tree_cpu(database.pid) if database.pid else None
         start = time.monotonic()
+        started = time.time()
         for r in range(args.runners):
             logs.append(open(os.path.join(work, f"run{r}.log"), "w"))
             runs.append(subprocess.Popen([refreshctl, "--db", db, "run", "--max-concurrency",
@@ -159,11 +192,16 @@ def main():
             stime += usage.ru_stime
             rss = max(rss, usage.ru_maxrss)
         wall = max(walls)
+        service_cpu = tree_cpu(service.pid) - service_cpu
+        if server_cpu is not None:
+            time.sleep(0.2)  # the sessions' ends reaped
+            server_cpu = tree_cpu(database.pid) - server_cpu
         code = max(codes)
         cpu = utime + stime
         hist = subprocess.run([refreshctl, "--db", db, "--json", "history", "--limit", str(n * 2)],
                               check=True, capture_output=True, text=True).stdout
-        succeeded = hist.count('"state": "succeeded"')
+        rows = json.loads(hist)
+        succeeded = sum(1 for row in rows if row["state"] == "succeeded")
         with urllib.request.urlopen(base + "/api/stats") as answer:
             triggers = json.load(answer)["triggers"]
         triggered = sum(triggers.values())
@@ -182,10 +220,18 @@ def main():
         print(f"wall time:      {wall:.2f} s")
         print(f"ideal wall:     {ideal:.2f} s (duration + one poll interval)")
         print(f"wall / ideal:   {wall / ideal:.3f}")
+        for what, key in (("triggered", "triggered_at"), ("finished", "finished_at")):
+            at = sorted(datetime.datetime.fromisoformat(row[key]).timestamp() - started
+                        for row in rows if row[key])
+            if at:
+                print(f"{what + ':':15} from {at[0]:.2f} s to {at[-1]:.2f} s after the start")
         print(f"cpu time:       {cpu:.2f} s (user {utime:.2f} s, sys {stime:.2f} s)")
         print(f"peak rss:       {rss / 1024:.1f} MiB")
+        # The other processes on the same cores: what the wall time shares.
+        print(f"service cpu:    {service_cpu:.2f} s (the example service)")
+        if server_cpu is not None:
+            print(f"server cpu:     {server_cpu:.2f} s (the PostgreSQL cluster)")
         return 0 if code == 0 and succeeded == n and triggered == n else 1
-        return 0 if code == 0 and succeeded == n else 1
     finally:
         service.terminate()
         service.wait()
