@@ -83,11 +83,17 @@ void Runner::make_ready(Task* task) {
 }
 
 // Claims and sets triggering what the concurrency limits allow, in one claim
-// transaction; the requests leave only once "triggering" is committed.
+// transaction; the requests leave only once "triggering" is committed. The
+// claim is begun without waiting where the store can (finish_claim()).
 Result<void> Runner::start_ready() {
   if (stopping_ || store_down_) return {};
   start_fetches();
   if (ready_.empty()) return {};
+  // One statement at a time: while the server works on a write or a claim,
+  // the run answers HTTP instead, and claims more at once after it.
+  RCTL_TRY(finish_write(false));
+  RCTL_TRY(finish_claim(false));
+  if (write_in_flight_ || claim_in_flight_ || store_down_) return {};
   std::vector<Task*> batch;
   std::map<TargetWork*, int> batched;
   // No more than can leave at once (see http::Client::idle_capacity).
@@ -111,25 +117,41 @@ Result<void> Runner::start_ready() {
   if (batch.empty()) return {};
   // A new refresh is claimed as "triggering" (one INSERT, no UPDATE after
   // it) and sent once that commit is confirmed; a pending one read back from
-  // the store is set triggering by the flush below, and sent after it.
+  // the store is set triggering by the flush after the claim, and sent after
+  // that.
   std::vector<RefreshRecord*> to_claim;
-  std::vector<bool> resumed;  // of each task of the batch: pending from an earlier run
   for (Task* task : batch) {
-    resumed.push_back(task->record.id != 0);
-    if (resumed.back()) continue;
+    claiming_resumed_.push_back(task->record.id != 0);
+    if (claiming_resumed_.back()) continue;
     task->record.state = RefreshState::kTriggering;
     to_claim.push_back(&task->record);
   }
+  claiming_ = std::move(batch);
+  claim_in_flight_ = true;
+  auto begun = ctx_.store.begin_claim(std::move(to_claim));
+  if (!begun.ok()) return claim_failed(std::move(begun).take_error());
+  return finish_claim(false);
+}
+
+// Once the claim is answered: a claimed refresh is sent at once, a pending
+// one read back from the store is set triggering by the next flush and sent
+// after it. While stopping, none is sent: end_run() sets them back to
+// pending.
+Result<void> Runner::finish_claim(bool wait) {
+  if (!claim_in_flight_) return {};
   std::vector<bool> claimed;
-  auto claim = ctx_.store.claim(to_claim, &claimed);
-  if (!claim.ok()) {
-    for (RefreshRecord* r : to_claim) r->state = RefreshState::kPending;
-    ready_.insert(ready_.begin(), batch.begin(), batch.end());  // tried again after reconnecting
-    return store_failed(std::move(claim).take_error());
-  }
+  auto done = ctx_.store.claim_done(wait, &claimed);
+  if (!done.ok()) return claim_failed(std::move(done).take_error());
+  if (!*done) return {};
+  claim_in_flight_ = false;
+  std::vector<Task*> batch;
+  batch.swap(claiming_);
+  std::vector<bool> resumed;  // of each task of the batch: pending from an earlier run
+  resumed.swap(claiming_resumed_);
   std::vector<Task*> claimed_now;
   for (size_t i = 0; i < batch.size(); ++i) {
     Task* task = batch[i];
+    if (task->finished) continue;
     if (resumed[i]) {
       observer_.on_state(task->record);  // pending
       activate(*task);
@@ -167,13 +189,33 @@ Result<void> Runner::start_ready() {
     observer_.on_state(task->record);  // triggering
     activate(*task);
     if (task->dirty) {
-      to_send_.push_back(task);  // after the flush below
+      to_send_.push_back(task);  // after the next flush
     } else {
       claimed_now.push_back(task);
     }
   }
-  send_triggering(claimed_now);
-  return flush(!to_send_.empty());
+  if (!to_send_.empty()) write_soon_ = true;
+  if (!stopping_) send_triggering(claimed_now);
+  return {};
+}
+
+Result<void> Runner::claim_failed(Error error) {
+  abandon_claim();
+  return store_failed(std::move(error));
+}
+
+// A claim that failed, or whose answer will not come: its refreshes are
+// claimed again after reconnecting (one whose claim did commit is then
+// found taken by this run, and adopted).
+void Runner::abandon_claim() {
+  if (!claim_in_flight_) return;
+  claim_in_flight_ = false;
+  for (size_t i = 0; i < claiming_.size(); ++i) {
+    if (!claiming_resumed_[i]) claiming_[i]->record.state = RefreshState::kPending;
+  }
+  ready_.insert(ready_.begin(), claiming_.begin(), claiming_.end());
+  claiming_.clear();
+  claiming_resumed_.clear();
 }
 
 Result<void> Runner::send_committed() {
@@ -250,6 +292,8 @@ void Runner::send_due_polls(bool share) {
 // waited for, and so is the new one.
 Result<void> Runner::flush(bool force) {
   if (store_down_) return {};
+  RCTL_TRY(finish_claim(force));
+  if (claim_in_flight_ || store_down_) return {};
   RCTL_TRY(finish_write(force));
   if (write_in_flight_ || store_down_) return {};
   if (dirty_.empty()) return send_committed();
@@ -317,7 +361,11 @@ milliseconds Runner::wait_time() const {
   }
   if (!polls_due_.empty() && ctx_.http.idle_capacity() > 0) return milliseconds(0);
   milliseconds wait = notifier_.wait_time(kMaxWait);
-  if (write_in_flight_) wait = std::min(wait, kWriteCheck);
+  // The loop wakes when the answer comes (awaited_socket); a store that
+  // cannot say on which socket is asked this often.
+  if ((write_in_flight_ || claim_in_flight_) && ctx_.store.awaited_socket() < 0) {
+    wait = std::min(wait, kWriteCheck);
+  }
   if (!timers_.empty()) wait = std::min(wait, std::max(milliseconds(0), timers_.top().at - now()));
   return wait;
 }
@@ -348,7 +396,7 @@ void Runner::tick() {
 // run until what waited is written, or until try_reconnect() gives up (exit 3).
 bool Runner::done() const {
   return unfinished_ == 0 && queue_.empty() && waiting_.empty() && dirty_.empty() &&
-         !write_in_flight_;
+         !write_in_flight_ && !claim_in_flight_;
 }
 
 // Leaves what is open for the next run: a trigger that certainly did not
@@ -356,6 +404,10 @@ bool Runner::done() const {
 // stays triggering (unknown to the next run), polling stays polling. Then
 // commits, releases every lock and records the run's end.
 Result<void> Runner::end_run(bool failed) {
+  // A claim in flight is waited for (its refreshes are then set back to
+  // pending below), or taken back should the store be down.
+  if (store_down_) abandon_claim();
+  (void)finish_claim(true);
   ctx_.http.cancel_unstarted();  // their callbacks set the unsent back to pending
   for (auto& task : tasks_) {
     if (task.finished) continue;
@@ -413,7 +465,7 @@ Result<RunSummary> Runner::run() {
     if (!stopping_ && opt_.stop_requested()) begin_stopping();
     if (stopping_ && (triggers_in_flight_ == 0 || now() >= stop_deadline_)) break;
     result = step();
-    if (!done()) ctx_.http.poll(wait_time());
+    if (!done()) ctx_.http.poll(wait_time(), ctx_.store.awaited_socket());
   }
   // The last targets' refreshes ended inside the final poll: release them
   // here, so that their end is pinged like every other target's.

@@ -62,7 +62,8 @@ Result<void> Runner::give_up_if_past_deadline() const {
 
 Result<void> Runner::try_reconnect() {
   if (!store_down_ || now() < next_reconnect_) return {};
-  abandon_write();  // its answer goes with the old connection
+  abandon_claim();  // their answers go with the old connection
+  abandon_write();
   auto lost = ctx_.store.reconnect();
   if (!lost.ok()) {
     if (!is_transient(lost.error_kind())) return std::move(lost).take_error();

@@ -437,8 +437,11 @@ Result<void> Runner::release_finished() {
   if (store_down_ || may_release_.empty()) return {};
   // While refreshes are in flight, targets are released together at most
   // every flush period: each release is a commit and an unlock.
-  if (unfinished_ > 0 && now() - last_release_ < kReleaseEvery) return {};
+  // Targets that waited for a write go as soon as it is in.
+  bool written = release_after_write_ && !write_in_flight_;
+  if (unfinished_ > 0 && now() - last_release_ < kReleaseEvery && !written) return {};
   last_release_ = now();
+  release_after_write_ = false;
   std::vector<TargetWork*> ended;
   for (TargetWork* w : may_release_) {
     if (w->state == WorkState::kLocked && w->unfinished == 0) ended.push_back(w);
@@ -466,6 +469,7 @@ Result<void> Runner::release_finished() {
   }
   auto later = std::stable_partition(ended.begin(), ended.end(),
                                      [](const TargetWork* w) { return w->unwritten == 0; });
+  if (later != ended.end()) release_after_write_ = true;
   may_release_.insert(may_release_.end(), later, ended.end());
   ended.erase(later, ended.end());
   if (ended.empty()) return {};

@@ -76,8 +76,9 @@ class Client {
   // from submit() itself.
   virtual void submit(Request request, Callback done) = 0;
   // Drives transfers, invoking callbacks of those that ended; waits at most
-  // `max_wait` for activity. Returns promptly once any callback ran.
-  virtual void poll(std::chrono::milliseconds max_wait) = 0;
+  // `max_wait` for activity. Returns promptly once any callback ran, or
+  // once `also` (a socket of the caller's, unless -1) has something to read.
+  virtual void poll(std::chrono::milliseconds max_wait, int also = -1) = 0;
   // Requests submitted and not yet called back.
   virtual size_t pending() const = 0;
   // How many more requests would start at the next poll() (free transfer

@@ -4,6 +4,7 @@
 // Request structs and a bounded number of easy handles; the easy handles are
 // reused, and the multi handle's connection cache keeps connections alive.
 #include <curl/curl.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <climits>
@@ -59,11 +60,11 @@ class CurlClient final : public Client {
     queue_.push_back(Queued{std::move(request), std::move(done), 0, ""});
   }
 
-  void poll(std::chrono::milliseconds max_wait) override {
+  void poll(std::chrono::milliseconds max_wait, int also) override {
     if (multi_ == nullptr) {
       if (queue_.empty()) {
         // Nothing was ever asked: as curl_multi_poll with no transfer would.
-        std::this_thread::sleep_for(std::max(max_wait, std::chrono::milliseconds(0)));
+        wait_for(also, max_wait);
         return;
       }
       start_multi();
@@ -75,7 +76,9 @@ class CurlClient final : public Client {
     if (called > 0) return;
     auto wait = std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX);
     // Also returns early when libcurl has a timeout of its own to handle.
-    curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait), nullptr);
+    curl_waitfd extra{also, CURL_WAIT_POLLIN, 0};
+    curl_multi_poll(multi_, also >= 0 ? &extra : nullptr, also >= 0 ? 1 : 0, static_cast<int>(wait),
+                    nullptr);
     perform();
     finish_ended();
     start_queued();
@@ -100,6 +103,16 @@ class CurlClient final : public Client {
   }
 
  private:
+  static void wait_for(int fd, std::chrono::milliseconds max_wait) {
+    auto wait = std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX);
+    if (fd < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+      return;
+    }
+    pollfd p{fd, POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(wait));
+  }
+
   // libcurl (and the TLS library under it) is set up at the first request,
   // not before: a run with nothing due never pays for it.
   void start_multi() {

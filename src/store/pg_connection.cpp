@@ -138,17 +138,27 @@ void PgConnection::close() {
   conn_ = nullptr;
 }
 
+Result<int64_t> PgConnection::execute_planned(std::string_view sql, const Params& params) {
+  read_sent(true);
+  TextParams p(params);
+  ResultPtr r(PQexecParams(conn_, to_postgres_placeholders(sql).c_str(), p.size(), nullptr,
+                           p.values(), nullptr, nullptr, 0));
+  ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(r.get());
+  return static_cast<int64_t>(std::atoll(PQcmdTuples(r.get())));
+}
+
 Result<void> PgConnection::send(std::string_view sql, const Params& params) {
-  auto name = prepare(sql);  // waits for an earlier send()
-  if (!name.ok()) return std::move(name).take_error();
+  read_sent(true);  // an earlier send()
   if (sent_ == Sent::kAnswered) return make_error("an earlier statement's answer is unread");
   TextParams p(params);
-  if (PQsendQueryPrepared(conn_, (*name)->c_str(), p.size(), p.values(), nullptr, nullptr, 0) !=
-      1) {
+  if (PQsendQueryParams(conn_, to_postgres_placeholders(sql).c_str(), p.size(), nullptr, p.values(),
+                        nullptr, nullptr, 0) != 1) {
     return failure(nullptr);
   }
   sent_ = Sent::kAwaited;
   sent_error_.reset();
+  sent_rows_.clear();
   return {};
 }
 
@@ -166,6 +176,7 @@ void PgConnection::read_sent(bool wait) {
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !sent_error_) {
       sent_error_ = failure(r.get());
     }
+    if (status == PGRES_TUPLES_OK) sent_rows_ = read_rows(r.get());
     if (PQstatus(conn_) == CONNECTION_BAD && PQisBusy(conn_) == 0) {
       // (The null result that ends it may never come on a broken connection.)
       if (!sent_error_) sent_error_ = failure(nullptr);
@@ -173,11 +184,13 @@ void PgConnection::read_sent(bool wait) {
   }
 }
 
-Result<bool> PgConnection::sent_done(bool wait) {
+Result<bool> PgConnection::sent_done(bool wait, Rows* rows) {
   if (sent_ == Sent::kNone) return true;
   read_sent(wait);
   if (sent_ != Sent::kAnswered) return false;
   sent_ = Sent::kNone;
+  if (rows != nullptr) *rows = std::move(sent_rows_);
+  sent_rows_.clear();
   if (sent_error_) {
     Error error = std::move(*sent_error_);
     sent_error_.reset();
@@ -185,6 +198,8 @@ Result<bool> PgConnection::sent_done(bool wait) {
   }
   return true;
 }
+
+int PgConnection::awaited_socket() const { return sent_ == Sent::kAwaited ? PQsocket(conn_) : -1; }
 
 int PgConnection::announced_pid() const { return PQbackendPID(conn_); }
 

@@ -45,13 +45,23 @@ class PgConnection : public Connection {
   // prepared statement's name could already be taken.
   Result<Rows> query_unprepared(const std::string& sql);
 
-  // Sends one statement and returns without its answer, so that the caller
-  // goes on while the server works (a run's batched write). One at a time:
-  // every other call first waits for its answer. sent_done() says whether
-  // the answer has come (with `wait`, waits for it); an error of the
-  // statement is returned once, by the sent_done() that finds it done.
+  // Runs one statement planned for these values, not prepared: for a batch
+  // whose size changes from call to call on a table that grows within the
+  // session. A prepared statement's plan, kept from when the table was
+  // nearly empty, would read all of it for every batch (a hash join over a
+  // sequential scan) where an index finds each row.
+  Result<int64_t> execute_planned(std::string_view sql, const Params& params);
+
+  // Sends one such statement and returns without its answer, so that the
+  // caller goes on while the server works (a run's batched write). One at a
+  // time: every other call first waits for its answer. sent_done() says
+  // whether the answer has come (with `wait`, waits for it); an error of
+  // the statement is returned once, by the sent_done() that finds it done.
+  // Its rows, if any and `rows` is given, come with the answer.
   Result<void> send(std::string_view sql, const Params& params);
-  Result<bool> sent_done(bool wait);
+  Result<bool> sent_done(bool wait, Rows* rows = nullptr);
+  // The session's socket while an answer of send() is awaited; else -1.
+  int awaited_socket() const;
 
   // Ends the session now, and with it its advisory locks. Every call after
   // it fails with kConnectionLost.
@@ -82,6 +92,7 @@ class PgConnection : public Connection {
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
   Sent sent_ = Sent::kNone;
   std::optional<Error> sent_error_;
+  Rows sent_rows_;
 };
 
 // A PostgreSQL array literal of `values`, such as {1,NULL,3} or {"a","b\"c"}:

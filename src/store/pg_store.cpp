@@ -141,36 +141,46 @@ class PgStore : public SqlStore {
   Result<void> claim(std::vector<RefreshRecord*>& records, std::vector<bool>* claimed) override {
     claimed->assign(records.size(), false);
     if (records.empty()) return {};
-    auto rows = db().query(
-        fmt::format("INSERT INTO refreshes ({}) SELECT * FROM unnest(CAST(? AS bigint[]), "
-                    "CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]), "
-                    "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), "
-                    "CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[])) "
-                    "ON CONFLICT (target, version, slot, attempt) DO NOTHING "
-                    "RETURNING id, target, version, slot, attempt",
-                    kClaimColumns),
-        column_arrays(records, claim_params));
+    // (Waits for a claim begun and not answered; its answer is kept for
+    // claim_done().)
+    auto rows = db().query(claim_sql(), column_arrays(records, claim_params));
     if (!rows.ok()) return std::move(rows).take_error();
-    std::map<std::tuple<std::string, std::string, int64_t, int64_t>, size_t> index;
-    for (size_t i = 0; i < records.size(); ++i) {
-      const RefreshRecord& r = *records[i];
-      index.emplace(std::tuple(r.target, r.version, to_millis(r.slot), int64_t{r.attempt}), i);
-    }
-    for (const auto& row : *rows) {
-      auto it = index.find(std::tuple(row.text(1), row.text(2), row.integer(3), row.integer(4)));
-      if (it == index.end()) return make_error("a claimed refresh came back under another key");
-      records[it->second]->id = row.integer(0);
-      (*claimed)[it->second] = true;
-    }
+    return take_claimed(records, *rows, claimed);
+  }
+
+  Result<void> begin_claim(std::vector<RefreshRecord*> records) override {
+    claiming_ = std::move(records);
+    if (claiming_.empty()) return {};
+    RCTL_TRY(pg().send(claim_sql(), column_arrays(claiming_, claim_params)));
+    claim_sent_ = true;
     return {};
+  }
+
+  Result<bool> claim_done(bool wait, std::vector<bool>* claimed) override {
+    std::vector<RefreshRecord*> records;
+    if (!claim_sent_) {
+      claimed->assign(claiming_.size(), false);
+      claiming_.clear();
+      return true;
+    }
+    sql::Rows rows;
+    auto done = pg().sent_done(wait, &rows);
+    if (done.ok() && !*done) return false;
+    claim_sent_ = false;
+    records.swap(claiming_);
+    if (!done.ok()) return std::move(done).take_error();
+    RCTL_TRY(take_claimed(records, rows, claimed));
+    return true;
   }
 
   // One statement for the whole batch, each column an array: the server
   // updates 10,000 rows in one go instead of running 10,000 statements (the
   // run writes every refresh at each poll), and needs no BEGIN and COMMIT.
+  // Planned for each batch (PgConnection::execute_planned): a first run
+  // fills the table it updates.
   Result<void> update(const std::vector<const RefreshRecord*>& records) override {
     if (records.empty()) return {};
-    auto updated = db().execute(kUpdate, column_arrays(records, update_params));
+    auto updated = pg().execute_planned(kUpdate, column_arrays(records, update_params));
     if (!updated.ok()) return std::move(updated).take_error();
     return {};
   }
@@ -181,6 +191,10 @@ class PgStore : public SqlStore {
   }
 
   Result<bool> update_done(bool wait) override { return pg().sent_done(wait); }
+
+  int awaited_socket() const override {
+    return static_cast<const sql::PgConnection&>(*db_).awaited_socket();
+  }
 
  private:
   static constexpr const char* kUpdate =
@@ -193,7 +207,42 @@ class PgStore : public SqlStore {
       "AS v(state, triggered_at, finished_at, deadline, polls, job_id, http_status, error, "
       "run_id, id) WHERE f.id = v.id";
 
+  static const std::string& claim_sql() {
+    static const std::string sql = fmt::format(
+        "INSERT INTO refreshes ({}) SELECT * FROM unnest(CAST(? AS bigint[]), "
+        "CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]), "
+        "CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS text[]), "
+        "CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[])) "
+        "ON CONFLICT (target, version, slot, attempt) DO NOTHING "
+        "RETURNING id, target, version, slot, attempt",
+        kClaimColumns);
+    return sql;
+  }
+
   sql::PgConnection& pg() { return static_cast<sql::PgConnection&>(db()); }
+
+  // Gives each record whose row the claim returned its id: RETURNING names
+  // each inserted row by its unique key; a key already taken returns none.
+  static Result<void> take_claimed(const std::vector<RefreshRecord*>& records,
+                                   const sql::Rows& rows,
+                                   std::vector<bool>* claimed) {
+    claimed->assign(records.size(), false);
+    std::map<std::tuple<std::string, std::string, int64_t, int64_t>, size_t> index;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const RefreshRecord& r = *records[i];
+      index.emplace(std::tuple(r.target, r.version, to_millis(r.slot), int64_t{r.attempt}), i);
+    }
+    for (const auto& row : rows) {
+      auto it = index.find(std::tuple(row.text(1), row.text(2), row.integer(3), row.integer(4)));
+      if (it == index.end()) return make_error("a claimed refresh came back under another key");
+      records[it->second]->id = row.integer(0);
+      (*claimed)[it->second] = true;
+    }
+    return {};
+  }
+
+  std::vector<RefreshRecord*> claiming_;  // the claim sent, until answered
+  bool claim_sent_ = false;
 
  public:
   Result<std::map<std::string, std::string>> settings() {

@@ -231,6 +231,26 @@ class Store {
   // slot, attempt) already exists is skipped: claimed[i] is false for it and
   // nothing changes. Inserted records get their id.
   virtual Result<void> claim(std::vector<RefreshRecord*>& records, std::vector<bool>* claimed) = 0;
+  // The same claim, begun without waiting for it where the backend can
+  // (PostgreSQL): claim_done() then says whether it is done and, once it
+  // is, gives `claimed` and the ids as claim() does; `wait` waits for it.
+  // The records stay the caller's, untouched until then. One statement at
+  // a time, with begin_update(): any other call waits for it first.
+  // Elsewhere claim() runs at once and claim_done() gives its answer.
+  virtual Result<void> begin_claim(std::vector<RefreshRecord*> records) {
+    claiming_ = std::move(records);
+    claim_answer_ = claim(claiming_, &claimed_);
+    return {};
+  }
+  virtual Result<bool> claim_done(bool /*wait*/, std::vector<bool>* claimed) {
+    claiming_.clear();
+    claimed->swap(claimed_);
+    claimed_.clear();
+    Result<void> answer;
+    std::swap(answer, claim_answer_);
+    if (!answer.ok()) return std::move(answer).take_error();
+    return true;
+  }
   // Writes the mutable fields of every record (by id) in one transaction.
   virtual Result<void> update(const std::vector<const RefreshRecord*>& records) = 0;
   // The same write, begun without waiting for it where the backend can
@@ -242,6 +262,9 @@ class Store {
     return update(records);
   }
   virtual Result<bool> update_done(bool /*wait*/) { return true; }
+  // The socket on which the answer of a write or claim begun comes, while
+  // one is awaited; else -1. The caller may wait on it instead of asking.
+  virtual int awaited_socket() const { return -1; }
   // Refreshes not in a terminal state (pending, triggering, polling), of
   // one target or (empty name) of all, oldest first.
   virtual Result<std::vector<RefreshRecord>> open_refreshes(const std::string& target = "") = 0;
@@ -300,6 +323,12 @@ class Store {
       TimePoint slot,
       const std::vector<std::string>& versions,
       TimePoint now) = 0;
+
+ private:
+  // The claim begun by begin_claim() where it runs at once, and its answer.
+  std::vector<RefreshRecord*> claiming_;
+  std::vector<bool> claimed_;
+  Result<void> claim_answer_;
 };
 
 // The default SQLite path of SPEC §3 for this user.

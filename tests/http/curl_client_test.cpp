@@ -88,6 +88,34 @@ class CurlClient : public ::testing::Test {
   ExampleService service_{{"--duration", "1s"}};
 };
 
+// poll() returns once the caller's own socket has something to read (a
+// database answer the run waits for), before and after the first request,
+// and waits its full time while it has nothing.
+TEST_F(CurlClient, APollReturnsOnceTheCallersSocketHasSomethingToRead) {
+  auto client = http::make_curl_client();
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  auto timed = [&](bool readable) {
+    if (readable) EXPECT_EQ(write(fds[1], "x", 1), 1);
+    auto start = std::chrono::steady_clock::now();
+    client->poll(readable ? 20s : 300ms, fds[0]);
+    auto took = std::chrono::steady_clock::now() - start;
+    char c;
+    if (readable) EXPECT_EQ(read(fds[0], &c, 1), 1);
+    return took;
+  };
+  EXPECT_LT(timed(true), 10s) << "no request ever made";
+  EXPECT_GE(timed(false), 250ms) << "returned with nothing to read";
+  bool called = false;
+  client->submit(get("/api/versions?count=1"), [&](http::Response) { called = true; });
+  drain(*client);
+  ASSERT_TRUE(called);
+  EXPECT_LT(timed(true), 10s) << "after a request";
+  EXPECT_GE(timed(false), 250ms) << "returned with nothing to read";
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST_F(CurlClient, APostWithBodyAndHeadersReachesTheService) {
   http::Request r;
   r.method = "POST";

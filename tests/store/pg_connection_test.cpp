@@ -102,9 +102,11 @@ TEST_F(PostgresConnection, ASentStatementIsDoneOnceAnsweredAndOtherCallsWaitForI
   EXPECT_TRUE(*done);
   EXPECT_TRUE(*pg.sent_done(false)) << "nothing sent: done";
 
-  // An error of the statement's run comes once, from sent_done() (one of
-  // its preparing comes from send()).
-  EXPECT_FALSE(pg.send("INSERT INTO no_such_table VALUES (CAST(? AS integer))", {int64_t{1}}).ok());
+  // An error of the statement comes once, from sent_done().
+  ASSERT_TRUE(pg.send("INSERT INTO no_such_table VALUES (CAST(? AS integer))", {int64_t{1}}).ok());
+  done = pg.sent_done(true);
+  ASSERT_FALSE(done.ok());
+  EXPECT_NE(done.error().find("no_such_table"), std::string::npos) << done.error();
   ASSERT_TRUE(pg.send("INSERT INTO sent VALUES (1 / CAST(? AS integer))", {int64_t{0}}).ok());
   done = pg.sent_done(true);
   ASSERT_FALSE(done.ok());
@@ -112,6 +114,66 @@ TEST_F(PostgresConnection, ASentStatementIsDoneOnceAnsweredAndOtherCallsWaitForI
   EXPECT_EQ(done.error_kind(), ErrorKind::kGeneric);
   EXPECT_TRUE(*pg.sent_done(false));
   EXPECT_TRUE(pg.query("SELECT 1", {}).ok());
+}
+
+TEST_F(PostgresConnection, ASentStatementsRowsComeWithItsAnswer) {
+  auto& pg = static_cast<PgConnection&>(*conn_);
+  ASSERT_TRUE(pg.send("SELECT n, CAST(n AS text) FROM generate_series(1, CAST(? AS integer)) n",
+                      {int64_t{3}})
+                  .ok());
+  // Another call reads the answer first; its rows are kept for sent_done().
+  ASSERT_TRUE(pg.query("SELECT 1", {}).ok());
+  sql::Rows rows;
+  auto done = pg.sent_done(true, &rows);
+  ASSERT_TRUE(done.ok()) << done.error();
+  ASSERT_TRUE(*done);
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[2].integer(0), 3);
+  EXPECT_EQ(rows[2].text(1), "3");
+}
+
+// A prepared statement keeps the plan it was given once the table has been
+// seen a few times: one made while the table was empty reads all of
+// it (a sequential scan under a hash join) for every batch later on.
+// execute_planned() plans each batch for the table as it is: a batch of a
+// few rows is found through the primary key. (pg_stat_force_next_flush():
+// PostgreSQL 15 and later.)
+TEST_F(PostgresConnection, APlannedBatchFindsItsRowsByIndexOnceTheTableHasGrown) {
+  auto& pg = static_cast<PgConnection&>(*conn_);
+  // Rows as wide as a refresh's: the planner guesses fewer of them in an
+  // empty table, and a hash join looks cheaper.
+  ASSERT_TRUE(pg.execute_script("CREATE TABLE grows (id bigint PRIMARY KEY, n integer, a text, "
+                                "b text, c text, d text, e bigint, f bigint, g bigint)")
+                  .ok());
+  const char* batch =
+      "UPDATE grows AS g SET n = v.n FROM unnest(CAST(? AS bigint[]), CAST(? AS integer[])) "
+      "AS v(id, n) WHERE g.id = v.id";
+  // Batches of 300 rows while the table is empty: as a run's first writes.
+  std::vector<sql::Value> ids, ns;
+  for (int64_t i = 1; i <= 300; ++i) {
+    ids.emplace_back(i * 7);
+    ns.emplace_back(int64_t{1});
+  }
+  std::string id_array = sql::to_pg_array(ids), n_array = sql::to_pg_array(ns);
+  for (int i = 0; i < 8; ++i) {
+    auto updated = pg.execute_planned(batch, {id_array, n_array});
+    ASSERT_TRUE(updated.ok()) << updated.error();
+    EXPECT_EQ(*updated, 0);
+  }
+  ASSERT_TRUE(
+      pg.execute_script("INSERT INTO grows SELECT n, 0 FROM generate_series(1, 100000) n").ok());
+  auto scans = [&]() -> int64_t {
+    EXPECT_TRUE(pg.query_unprepared("SELECT pg_stat_force_next_flush()").ok());
+    auto rows = pg.query_unprepared(
+        "SELECT coalesce(idx_scan, 0) FROM pg_stat_user_indexes WHERE indexrelname = 'grows_pkey'");
+    EXPECT_TRUE(rows.ok() && rows->size() == 1);
+    return rows.ok() && rows->size() == 1 ? rows->front().integer(0) : -1;
+  };
+  int64_t before = scans();
+  auto updated = pg.execute_planned(batch, {std::string("{5,500,50000}"), std::string("{1,2,3}")});
+  ASSERT_TRUE(updated.ok()) << updated.error();
+  EXPECT_EQ(*updated, 3);
+  EXPECT_GT(scans(), before) << "the batch read the whole table instead of its primary key";
 }
 
 TEST_F(PostgresConnection, ASentStatementWhoseSessionEndsIsAConnectionLost) {

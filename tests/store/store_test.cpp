@@ -118,6 +118,55 @@ TEST_P(Store, ClaimingTheSameSlotTwiceClaimsItOnce) {
   EXPECT_TRUE(claimed[0]) << "a retry is a new attempt of the same slot";
 }
 
+// A claim begun and not yet answered (PostgreSQL: sent, the run goes on):
+// another claim and a write in between wait for it, and its answer still
+// comes whole to claim_done(), with each record's id.
+TEST_P(Store, AClaimBegunIsAnsweredWholeAfterOtherStatementsInBetween) {
+  auto run = *store_->begin_run({0, at(1000), "host", 1});
+  std::vector<RefreshRecord> begun;
+  for (int i = 0; i < 300; ++i) begun.push_back(refresh(run, "t", "v" + std::to_string(i), 0));
+  RefreshRecord taken = begun[7];
+  std::vector<RefreshRecord*> first{&taken};
+  std::vector<bool> claimed;
+  ASSERT_TRUE(store_->claim(first, &claimed).ok());
+  std::vector<RefreshRecord*> pointers;
+  for (auto& r : begun) pointers.push_back(&r);
+  ASSERT_TRUE(store_->begin_claim(pointers).ok());
+
+  RefreshRecord other = refresh(run, "u", "v1", 0);
+  std::vector<RefreshRecord*> between{&other};
+  ASSERT_TRUE(store_->claim(between, &claimed).ok());
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_TRUE(claimed[0]);
+  other.state = RefreshState::kSucceeded;
+  ASSERT_TRUE(store_->update({&other}).ok());
+
+  auto done = store_->claim_done(true, &claimed);
+  ASSERT_TRUE(done.ok()) << done.error();
+  EXPECT_TRUE(*done);
+  ASSERT_EQ(claimed.size(), begun.size());
+  for (size_t i = 0; i < begun.size(); ++i) {
+    EXPECT_EQ(claimed[i], i != 7) << begun[i].version;
+    EXPECT_EQ(begun[i].id != 0, i != 7) << begun[i].version;
+  }
+  auto rows = store_->slot_refreshes("t", at(0));
+  ASSERT_TRUE(rows.ok()) << rows.error();
+  EXPECT_EQ(rows->size(), begun.size());
+  for (const auto& r : *rows) {
+    if (r.version == "v7") {
+      EXPECT_EQ(r.id, taken.id) << "the earlier claim's";
+    } else {
+      auto it = std::find_if(begun.begin(), begun.end(),
+                             [&](const RefreshRecord& b) { return b.version == r.version; });
+      ASSERT_NE(it, begun.end());
+      EXPECT_EQ(it->id, r.id) << r.version;
+    }
+  }
+  auto u = store_->slot_refreshes("u", at(0));
+  ASSERT_TRUE(u.ok() && u->size() == 1);
+  EXPECT_EQ(u->front().state, RefreshState::kSucceeded);
+}
+
 // One batch of a thousand, some of them taken already: each answer lands on
 // its own record, in order (PostgreSQL pipelines the batch).
 TEST_P(Store, ABatchClaimSaysOfEachRecordWhetherItWasClaimed) {
