@@ -129,7 +129,7 @@ Result<void> Runner::start_ready() {
   claiming_ = std::move(batch);
   claim_in_flight_ = true;
   auto begun = ctx_.store.begin_claim(std::move(to_claim));
-  if (!begun.ok()) return claim_failed(std::move(begun).take_error());
+  if (!begun.ok()) return in_flight_failed(std::move(begun).take_error());
   return finish_claim(false);
 }
 
@@ -141,7 +141,7 @@ Result<void> Runner::finish_claim(bool wait) {
   if (!claim_in_flight_) return {};
   std::vector<bool> claimed;
   auto done = ctx_.store.claim_done(wait, &claimed);
-  if (!done.ok()) return claim_failed(std::move(done).take_error());
+  if (!done.ok()) return in_flight_failed(std::move(done).take_error());
   if (!*done) return {};
   claim_in_flight_ = false;
   std::vector<Task*> batch;
@@ -197,11 +197,6 @@ Result<void> Runner::finish_claim(bool wait) {
   if (!to_send_.empty()) write_soon_ = true;
   if (!stopping_) send_triggering(claimed_now);
   return {};
-}
-
-Result<void> Runner::claim_failed(Error error) {
-  abandon_claim();
-  return store_failed(std::move(error));
 }
 
 // A claim that failed, or whose answer will not come: its refreshes are
@@ -311,14 +306,14 @@ Result<void> Runner::flush(bool force) {
   last_flush_ = now();
   write_in_flight_ = true;
   auto begun = ctx_.store.begin_update(records);
-  if (!begun.ok()) return write_failed(std::move(begun).take_error());
+  if (!begun.ok()) return in_flight_failed(std::move(begun).take_error());
   return finish_write(force);
 }
 
 Result<void> Runner::finish_write(bool wait) {
   if (!write_in_flight_) return {};
   auto done = ctx_.store.update_done(wait);
-  if (!done.ok()) return write_failed(std::move(done).take_error());
+  if (!done.ok()) return in_flight_failed(std::move(done).take_error());
   if (!*done) return {};
   write_in_flight_ = false;
   for (Task* task : writing_) {
@@ -332,7 +327,9 @@ Result<void> Runner::finish_write(bool wait) {
   return {};
 }
 
-Result<void> Runner::write_failed(Error error) {
+// The claim or write in flight (one at a time) failed.
+Result<void> Runner::in_flight_failed(Error error) {
+  abandon_claim();
   abandon_write();
   return store_failed(std::move(error));
 }

@@ -116,11 +116,10 @@ class Runner {
   void send_due_polls(bool share);
   Result<void> flush(bool force);
   Result<void> finish_claim(bool wait);
-  Result<void> claim_failed(Error error);
   void abandon_claim();
   Result<void> finish_write(bool wait);
-  Result<void> write_failed(Error error);
   void abandon_write();
+  Result<void> in_flight_failed(Error error);
   Result<void> send_committed();
   void send_triggering(const std::vector<Task*>& tasks);
   std::chrono::milliseconds wait_time() const;
@@ -230,14 +229,14 @@ class Runner {
   // on polling and sending meanwhile. Its tasks, and the triggers it commits
   // (sent when it is answered; back in to_send_ should it fail).
   bool write_in_flight_ = false;
+  std::vector<Task*> writing_;
+  std::vector<Task*> sending_after_write_;
   bool release_after_write_ = false;  // ended targets wait for it (release_finished)
   // The claim begun and not yet answered (Store::begin_claim): its tasks,
   // and whether each was pending from an earlier run (not claimed again).
   bool claim_in_flight_ = false;
   std::vector<Task*> claiming_;
   std::vector<bool> claiming_resumed_;
-  std::vector<Task*> writing_;
-  std::vector<Task*> sending_after_write_;
   TimePoint last_flush_{};
   TimePoint last_tick_{};
   TimePoint last_release_{};

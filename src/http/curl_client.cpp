@@ -61,10 +61,12 @@ class CurlClient final : public Client {
   }
 
   void poll(std::chrono::milliseconds max_wait, int also) override {
+    auto wait =
+        static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX));
     if (multi_ == nullptr) {
       if (queue_.empty()) {
         // Nothing was ever asked: as curl_multi_poll with no transfer would.
-        wait_for(also, max_wait);
+        wait_for(also, wait);
         return;
       }
       start_multi();
@@ -74,11 +76,9 @@ class CurlClient final : public Client {
     size_t called = finish_ended();
     start_queued();  // also the next request of a redirect chain
     if (called > 0) return;
-    auto wait = std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX);
     // Also returns early when libcurl has a timeout of its own to handle.
     curl_waitfd extra{also, CURL_WAIT_POLLIN, 0};
-    curl_multi_poll(multi_, also >= 0 ? &extra : nullptr, also >= 0 ? 1 : 0, static_cast<int>(wait),
-                    nullptr);
+    curl_multi_poll(multi_, also >= 0 ? &extra : nullptr, also >= 0 ? 1 : 0, wait, nullptr);
     perform();
     finish_ended();
     start_queued();
@@ -103,14 +103,13 @@ class CurlClient final : public Client {
   }
 
  private:
-  static void wait_for(int fd, std::chrono::milliseconds max_wait) {
-    auto wait = std::clamp<std::chrono::milliseconds::rep>(max_wait.count(), 0, INT_MAX);
+  static void wait_for(int fd, int wait_ms) {
     if (fd < 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
       return;
     }
     pollfd p{fd, POLLIN, 0};
-    ::poll(&p, 1, static_cast<int>(wait));
+    ::poll(&p, 1, wait_ms);
   }
 
   // libcurl (and the TLS library under it) is set up at the first request,

@@ -157,16 +157,15 @@ class PgStore : public SqlStore {
   }
 
   Result<bool> claim_done(bool wait, std::vector<bool>* claimed) override {
-    std::vector<RefreshRecord*> records;
-    if (!claim_sent_) {
-      claimed->assign(claiming_.size(), false);
-      claiming_.clear();
+    if (!claim_sent_) {  // nothing to claim
+      claimed->clear();
       return true;
     }
     sql::Rows rows;
     auto done = pg().sent_done(wait, &rows);
     if (done.ok() && !*done) return false;
     claim_sent_ = false;
+    std::vector<RefreshRecord*> records;
     records.swap(claiming_);
     if (!done.ok()) return std::move(done).take_error();
     RCTL_TRY(take_claimed(records, rows, claimed));

@@ -238,12 +238,10 @@ class Store {
   // a time, with begin_update(): any other call waits for it first.
   // Elsewhere claim() runs at once and claim_done() gives its answer.
   virtual Result<void> begin_claim(std::vector<RefreshRecord*> records) {
-    claiming_ = std::move(records);
-    claim_answer_ = claim(claiming_, &claimed_);
+    claim_answer_ = claim(records, &claimed_);
     return {};
   }
   virtual Result<bool> claim_done(bool /*wait*/, std::vector<bool>* claimed) {
-    claiming_.clear();
     claimed->swap(claimed_);
     claimed_.clear();
     Result<void> answer;
@@ -325,8 +323,7 @@ class Store {
       TimePoint now) = 0;
 
  private:
-  // The claim begun by begin_claim() where it runs at once, and its answer.
-  std::vector<RefreshRecord*> claiming_;
+  // The answer of the claim begun by begin_claim() where it runs at once.
   std::vector<bool> claimed_;
   Result<void> claim_answer_;
 };
