@@ -1,14 +1,16 @@
 // sql::Connection over libpq: statements prepared once per connection (by
-// their text), parameters and results in text format, converted by column
-// type; query_many() in libpq's pipeline mode, so that 10,000 updates are one
-// round trip. Errors carry the server's message and SQLSTATE; a broken
-// connection is ErrorKind::kConnectionLost. No message holds a password.
+// their text, at their second use), parameters and results in text format,
+// converted by column type; query_many() in libpq's pipeline mode, so that
+// 10,000 updates are one round trip. Errors carry the server's message and
+// SQLSTATE; a broken connection is ErrorKind::kConnectionLost. No message
+// holds a password.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/sql.h"
@@ -90,6 +92,7 @@ class PgConnection : public Connection {
   std::string where_;
   std::vector<std::string> secrets_;                         // scrubbed from every message
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared name
+  std::unordered_set<std::string> used_once_;                // run once, not prepared yet
   Sent sent_ = Sent::kNone;
   std::optional<Error> sent_error_;
   Rows sent_rows_;

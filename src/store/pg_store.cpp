@@ -54,8 +54,9 @@ Result<Session> connect_session(const std::string& spec) {
   auto conn = PgConnection::open(spec);
   if (!conn.ok()) return std::move(conn).take_error();
   Session s{std::move(conn).value(), 0};
-  RCTL_TRY(s.conn->execute_script(session_settings_sql(s.conn->server_version())));
-  auto pid = s.conn->query_unprepared("SELECT pg_backend_pid()");
+  // One round trip: the answer of a simple query is its last statement's.
+  auto pid = s.conn->query_unprepared(session_settings_sql(s.conn->server_version()) +
+                                      "; SELECT pg_backend_pid()");
   if (!pid.ok()) return std::move(pid).take_error();
   s.pid = static_cast<int>(pid->front().integer(0));
   if (s.pid == s.conn->announced_pid()) return s;

@@ -44,6 +44,25 @@ TEST_F(PostgresConnection, ValuesComeBackAsTheirColumnTypesSay) {
   EXPECT_TRUE(r.is_null(8));
 }
 
+// A statement's first use is one round trip (unnamed); it is prepared at
+// its second, and answers alike either way.
+TEST_F(PostgresConnection, AStatementIsPreparedAtItsSecondUseAndAnswersAlike) {
+  auto& pg = static_cast<PgConnection&>(*conn_);
+  auto prepared = [&pg] {
+    auto rows = pg.query_unprepared("SELECT count(*) FROM pg_prepared_statements");
+    return rows.ok() ? rows->front().integer(0) : -1;
+  };
+  const std::string sql = "SELECT CAST(? AS bigint) * 2";
+  for (int64_t use = 1; use <= 3; ++use) {
+    auto rows = conn_->query(sql, {use});
+    ASSERT_TRUE(rows.ok()) << rows.error();
+    EXPECT_EQ(rows->front().integer(0), use * 2) << "use " << use;
+    EXPECT_EQ(prepared(), use == 1 ? 0 : 1) << "after use " << use;
+  }
+  EXPECT_EQ(conn_->execute("SELECT 1 WHERE CAST(? AS integer) > 0", {int64_t{1}}).value(), 1);
+  EXPECT_EQ(prepared(), 1) << "another statement's first use prepares nothing";
+}
+
 TEST_F(PostgresConnection, AnErrorCarriesTheServersMessageAndSqlstate) {
   auto rows = conn_->query("SELECT * FROM no_such_table");
   ASSERT_FALSE(rows.ok());
