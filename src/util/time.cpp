@@ -12,8 +12,19 @@ TimePoint SystemClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-// By hand rather than date::format, which builds an ostringstream per call:
-// run and history print one of these for every refresh.
+namespace {
+
+// `value` as exactly `width` decimal digits at `out`, zero-padded.
+char* put_digits(char* out, long value, int width) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  return out + width;
+}
+
+}  // namespace
+
+// By hand rather than date::format, which builds an ostringstream per call,
+// or fmt::format, which parses its format string per call: run and history
+// print one of these for every refresh and every state change.
 std::string format_rfc3339(TimePoint t) {
   using namespace std::chrono;
   auto day = floor<days>(t);
@@ -26,12 +37,29 @@ std::string format_rfc3339(TimePoint t) {
   int year = static_cast<int>(ymd.year());
   auto month = static_cast<unsigned>(ymd.month());
   auto mday = static_cast<unsigned>(ymd.day());
-  if (ms != 0) {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, mday, h.count(),
-                       m.count(), s.count(), ms);
+  if (year < 0 || year > 9999) {  // not four digits: as fmt writes it
+    std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, mday,
+                                   h.count(), m.count(), s.count());
+    return text + (ms != 0 ? fmt::format(".{:03}Z", ms) : "Z");
   }
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, mday, h.count(),
-                     m.count(), s.count());
+  char text[24];  // 2026-11-23T02:30:00.500Z
+  char* p = put_digits(text, year, 4);
+  *p++ = '-';
+  p = put_digits(p, month, 2);
+  *p++ = '-';
+  p = put_digits(p, mday, 2);
+  *p++ = 'T';
+  p = put_digits(p, h.count(), 2);
+  *p++ = ':';
+  p = put_digits(p, m.count(), 2);
+  *p++ = ':';
+  p = put_digits(p, s.count(), 2);
+  if (ms != 0) {
+    *p++ = '.';
+    p = put_digits(p, ms, 3);
+  }
+  *p++ = 'Z';
+  return std::string(text, p);
 }
 
 Result<TimePoint> parse_rfc3339(std::string_view text) {

@@ -53,6 +53,9 @@ TEST(Time, FormatsAndParsesRfc3339) {
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-11-23T02:30:00.5Z")), "2026-11-23T02:30:00.500Z");
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-11-23")), "2026-11-23T00:00:00Z");
   EXPECT_EQ(format_rfc3339(TimePoint{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("9999-12-31T23:59:59.007Z")), "9999-12-31T23:59:59.007Z");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("9999-12-31T23:59:59.999Z") + milliseconds(1)),
+            "10000-01-01T00:00:00Z");
   EXPECT_EQ(format_rfc3339(TimePoint{} - milliseconds(1)), "1969-12-31T23:59:59.999Z");
   for (const char* text : {"2028-02-29T23:59:59.999Z", "2026-12-31T23:59:59Z",
                            "2027-01-01T00:00:00.001Z", "2099-03-01T12:07:05.040Z"}) {
