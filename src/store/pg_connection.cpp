@@ -23,6 +23,13 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
+// The rows a statement's answer says it inserted, updated or deleted.
+Result<int64_t> rows_affected(Result<PGresult*> answer) {
+  if (!answer.ok()) return std::move(answer).take_error();
+  ResultPtr hold(*answer);
+  return static_cast<int64_t>(std::atoll(PQcmdTuples(hold.get())));
+}
+
 // Parameters in libpq's text format; NULL as a null pointer.
 class TextParams {
  public:
@@ -139,13 +146,7 @@ void PgConnection::close() {
 }
 
 Result<int64_t> PgConnection::execute_planned(std::string_view sql, const Params& params) {
-  read_sent(true);
-  TextParams p(params);
-  ResultPtr r(PQexecParams(conn_, to_postgres_placeholders(sql).c_str(), p.size(), nullptr,
-                           p.values(), nullptr, nullptr, 0));
-  ExecStatusType status = PQresultStatus(r.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(r.get());
-  return static_cast<int64_t>(std::atoll(PQcmdTuples(r.get())));
+  return rows_affected(run_unnamed(sql, params));
 }
 
 Result<void> PgConnection::send(std::string_view sql, const Params& params) {
@@ -240,17 +241,25 @@ Result<const std::string*> PgConnection::prepare(std::string_view sql) {
 // with nothing due, which sends each of its statements once, waits for the
 // server half as often.
 Result<pg_result*> PgConnection::run(std::string_view sql, const Params& params) {
+  std::string text(sql);
+  if (statements_.count(text) == 0 && used_once_.insert(text).second) {
+    return run_unnamed(sql, params);
+  }
+  auto name = prepare(sql);
+  if (!name.ok()) return std::move(name).take_error();
+  TextParams p(params);
+  return answer(PQexecPrepared(conn_, (*name)->c_str(), p.size(), p.values(), nullptr, nullptr, 0));
+}
+
+Result<pg_result*> PgConnection::run_unnamed(std::string_view sql, const Params& params) {
   read_sent(true);
   TextParams p(params);
-  ResultPtr r;
-  if (statements_.count(std::string(sql)) == 0 && used_once_.emplace(sql).second) {
-    r.reset(PQexecParams(conn_, to_postgres_placeholders(sql).c_str(), p.size(), nullptr,
-                         p.values(), nullptr, nullptr, 0));
-  } else {
-    auto name = prepare(sql);
-    if (!name.ok()) return std::move(name).take_error();
-    r.reset(PQexecPrepared(conn_, (*name)->c_str(), p.size(), p.values(), nullptr, nullptr, 0));
-  }
+  return answer(PQexecParams(conn_, to_postgres_placeholders(sql).c_str(), p.size(), nullptr,
+                             p.values(), nullptr, nullptr, 0));
+}
+
+Result<pg_result*> PgConnection::answer(pg_result* result) const {
+  ResultPtr r(result);
   ExecStatusType status = PQresultStatus(r.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(r.get());
   return r.release();
@@ -264,10 +273,7 @@ Result<Rows> PgConnection::query(std::string_view sql, const Params& params) {
 }
 
 Result<int64_t> PgConnection::execute(std::string_view sql, const Params& params) {
-  auto r = run(sql, params);
-  if (!r.ok()) return std::move(r).take_error();
-  ResultPtr hold(*r);
-  return static_cast<int64_t>(std::atoll(PQcmdTuples(hold.get())));
+  return rows_affected(run(sql, params));
 }
 
 // Every statement is sent before any answer is read, and one Sync ends the
@@ -322,18 +328,18 @@ Result<std::vector<Rows>> PgConnection::query_many(std::string_view sql,
 
 Result<void> PgConnection::execute_script(const std::string& sql) {
   read_sent(true);
-  ResultPtr r(PQexec(conn_, sql.c_str()));
-  ExecStatusType status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.get());
+  auto r = answer(PQexec(conn_, sql.c_str()));
+  if (!r.ok()) return std::move(r).take_error();
+  PQclear(*r);
   return {};
 }
 
 Result<Rows> PgConnection::query_unprepared(const std::string& sql) {
   read_sent(true);
-  ResultPtr r(PQexec(conn_, sql.c_str()));
-  ExecStatusType status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.get());
-  return read_rows(r.get());
+  auto r = answer(PQexec(conn_, sql.c_str()));
+  if (!r.ok()) return std::move(r).take_error();
+  ResultPtr hold(*r);
+  return read_rows(hold.get());
 }
 
 Result<void> PgConnection::begin() { return execute_script("BEGIN"); }

@@ -80,7 +80,12 @@ class PgConnection : public Connection {
  private:
   PgConnection(pg_conn* conn, std::string where, std::vector<std::string> secrets);
   Result<const std::string*> prepare(std::string_view sql);
+  // Runs a statement: unnamed at its first use, prepared from its second.
   Result<pg_result*> run(std::string_view sql, const Params& params);
+  // Runs a statement unnamed, planned for these values.
+  Result<pg_result*> run_unnamed(std::string_view sql, const Params& params);
+  // `result` (owned) if the statement succeeded; else the server's error.
+  Result<pg_result*> answer(pg_result* result) const;
   Error failure(const pg_result* result) const;
   // Reads the answer of send(), if one is awaited, blocking or not; keeps
   // its error for sent_done().
