@@ -37,13 +37,10 @@ std::string format_rfc3339(TimePoint t) {
   int year = static_cast<int>(ymd.year());
   auto month = static_cast<unsigned>(ymd.month());
   auto mday = static_cast<unsigned>(ymd.day());
-  if (year < 0 || year > 9999) {  // not four digits: as fmt writes it
-    std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, mday,
-                                   h.count(), m.count(), s.count());
-    return text + (ms != 0 ? fmt::format(".{:03}Z", ms) : "Z");
-  }
-  char text[24];  // 2026-11-23T02:30:00.500Z
-  char* p = put_digits(text, year, 4);
+  char text[32];  // 2026-11-23T02:30:00.500Z; a year of up to 11 characters
+  // A year of other than four digits as fmt writes it: -001, 10000.
+  char* p =
+      year >= 0 && year <= 9999 ? put_digits(text, year, 4) : fmt::format_to(text, "{:04}", year);
   *p++ = '-';
   p = put_digits(p, month, 2);
   *p++ = '-';
